@@ -1,0 +1,1 @@
+//! marketo-emulator
