@@ -1,0 +1,20 @@
+//! Helpers shared by the test modules: an in-process emulator and a real Terraform driven
+//! against the provider binary Cargo built for this test run.
+
+pub mod terraform;
+
+use marketo_emulator::{Config, Emulator, EmulatorHandle};
+
+/// Starts an in-process emulator with Marketo's limits off (tests that exercise the limits
+/// build their own [`Config`]).
+pub async fn emulator() -> EmulatorHandle {
+    start(Config::default().without_limits()).await
+}
+
+/// Starts an in-process emulator from `config`, on a free loopback port.
+pub async fn start(config: Config) -> EmulatorHandle {
+    match Emulator::start(config).await {
+        Ok(handle) => handle,
+        Err(e) => panic!("the emulator did not start: {e}"),
+    }
+}

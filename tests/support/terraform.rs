@@ -1,0 +1,274 @@
+//! Drives a real Terraform core against the provider binary of this build.
+//!
+//! Which core: `TERRAFORM`, else `.tools/bin/terraform-1.15.5` (installed by `make tools`), else
+//! `terraform` on PATH. Terraform finds the provider through `dev_overrides` pointing at the
+//! directory Cargo built it into, so no `terraform init` and no registry are involved.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use marketo_emulator::EmulatorHandle;
+use serde_json::Value;
+
+/// The provider's source address, as HCL's `required_providers` names it.
+pub const SOURCE: &str = "marketo-community/marketo";
+
+/// What a Terraform command did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Everything the command printed, for assertions on messages.
+    pub fn text(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// One Terraform working directory wired to one emulator.
+pub struct Terraform {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+/// The Terraform binary under test.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("TERRAFORM") {
+        return PathBuf::from(path);
+    }
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform-1.15.5");
+    if installed.exists() {
+        return installed;
+    }
+    PathBuf::from("terraform")
+}
+
+/// `(major, minor, patch)` of the Terraform under test, asked once.
+pub fn version() -> (u32, u32, u32) {
+    static VERSION: OnceLock<(u32, u32, u32)> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let out = Command::new(binary())
+            .arg("version")
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run Terraform at {}: {e}; run `make tools` or set TERRAFORM",
+                    binary().display()
+                )
+            });
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("Terraform v"))
+            .unwrap_or_else(|| panic!("unexpected `terraform version` output: {text}"));
+        let mut parts = v.trim().split('.').map(|p| {
+            p.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse::<u32>()
+                .unwrap_or(0)
+        });
+        (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        )
+    })
+}
+
+/// True when the core under test is at least `major.minor`.
+pub fn at_least(major: u32, minor: u32) -> bool {
+    let (ma, mi, _) = version();
+    (ma, mi) >= (major, minor)
+}
+
+impl Terraform {
+    /// A fresh working directory whose provider credentials come from the environment
+    /// (`MARKETO_ENDPOINT`, `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET`), pointed at `emu`.
+    pub fn new(emu: &EmulatorHandle) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-marketo"))
+            .parent()
+            .expect("provider binary has a directory")
+            .to_path_buf();
+        let rc = dir.path().join("terraformrc");
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                provider_dir.display()
+            ),
+        )
+        .expect("write terraformrc");
+        let env = vec![
+            ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("TF_INPUT".into(), "0".into()),
+            ("RUST_BACKTRACE".into(), "0".into()),
+            ("MARKETO_ENDPOINT".into(), emu.base_url()),
+            ("MARKETO_CLIENT_ID".into(), emu.client_id().to_string()),
+            ("MARKETO_CLIENT_SECRET".into(), emu.client_secret().to_string()),
+        ];
+        Terraform {
+            bin: binary(),
+            dir,
+            env,
+        }
+    }
+
+    /// The working directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Sets (or replaces) an environment variable for every later command.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    /// Removes an environment variable for every later command.
+    pub fn unset_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+    }
+
+    /// Writes `main.tf` (the provider requirement is prepended) and removes any other `.tf`.
+    pub fn config(&self, body: &str) {
+        self.write(
+            "main.tf",
+            &format!(
+                "terraform {{\n  required_providers {{\n    marketo = {{\n      source = \"{SOURCE}\"\n    }}\n  }}\n}}\n\n{body}"
+            ),
+        );
+    }
+
+    /// Writes a file into the working directory.
+    pub fn write(&self, name: &str, content: &str) {
+        std::fs::write(self.dir.path().join(name), content).expect("write config file");
+    }
+
+    /// Runs `terraform ARGS` in the working directory.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args).current_dir(self.dir.path());
+        for key in [
+            "TF_LOG",
+            "TF_LOG_PROVIDER",
+            "TF_REATTACH_PROVIDERS",
+            "MARKETO_MUNCHKIN_ID",
+        ] {
+            cmd.env_remove(key);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed.
+    pub fn ok(&self, args: &[&str]) -> Outcome {
+        let out = self.run(args);
+        assert_eq!(
+            out.code,
+            0,
+            "terraform {} failed:\n{}",
+            args.join(" "),
+            out.text()
+        );
+        out
+    }
+
+    /// Runs a command that must fail, returning what it printed.
+    pub fn fails(&self, args: &[&str]) -> Outcome {
+        let out = self.run(args);
+        assert_ne!(
+            out.code,
+            0,
+            "terraform {} should have failed:\n{}",
+            args.join(" "),
+            out.text()
+        );
+        out
+    }
+
+    /// `terraform apply -auto-approve`, which must succeed.
+    pub fn apply(&self) -> Outcome {
+        self.ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform destroy -auto-approve`, which must succeed.
+    pub fn destroy(&self) -> Outcome {
+        self.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 no changes, 2 changes (1 is an error and panics).
+    pub fn plan(&self) -> Outcome {
+        let out = self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+        assert!(
+            out.code == 0 || out.code == 2,
+            "terraform plan failed:\n{}",
+            out.text()
+        );
+        out
+    }
+
+    /// Asserts that a plan shows no changes.
+    pub fn assert_no_changes(&self) {
+        let out = self.plan();
+        assert_eq!(out.code, 0, "expected no changes, got:\n{}", out.text());
+    }
+
+    /// Asserts that a plan shows changes and returns its text.
+    pub fn assert_changes(&self) -> String {
+        let out = self.plan();
+        assert_eq!(out.code, 2, "expected changes, got:\n{}", out.text());
+        out.stdout
+    }
+
+    /// `terraform import ADDR ID`, which must succeed.
+    pub fn import(&self, addr: &str, id: &str) -> Outcome {
+        self.ok(&["import", "-input=false", "-no-color", addr, id])
+    }
+
+    /// The value of one output, as JSON.
+    pub fn output(&self, name: &str) -> Value {
+        let out = self.ok(&["output", "-json", name]);
+        serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("output {name} is not JSON ({e}): {}", out.stdout))
+    }
+
+    /// The attributes of one resource or data source in the state (`terraform show -json`).
+    pub fn state_of(&self, addr: &str) -> Option<Value> {
+        let out = self.ok(&["show", "-json"]);
+        let doc: Value = serde_json::from_str(&out.stdout).expect("show -json is JSON");
+        let resources = doc
+            .pointer("/values/root_module/resources")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        resources
+            .into_iter()
+            .find(|r| r.get("address").and_then(Value::as_str) == Some(addr))
+            .and_then(|r| r.get("values").cloned())
+    }
+
+    /// Like [`Terraform::state_of`], for a resource that must exist.
+    pub fn attrs(&self, addr: &str) -> Value {
+        self.state_of(addr)
+            .unwrap_or_else(|| panic!("{addr} is not in the state"))
+    }
+}
