@@ -1,0 +1,94 @@
+//! The state file: every acknowledged write is on disk before its reply.
+//!
+//! A write goes to a temporary file in the same directory, which is flushed to disk, renamed over the state
+//! file, and then the directory itself is flushed, so a crash at any moment leaves either the old or the new
+//! complete file.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::model::State;
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_string());
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Reads the state file; `Ok(None)` when there is none yet.
+pub(crate) fn load(path: &Path) -> Result<Option<State>, Error> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::StateRead {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let state: State = serde_json::from_slice(&bytes).map_err(|e| Error::CorruptState {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    state.check().map_err(|reason| Error::CorruptState {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    Ok(Some(state))
+}
+
+/// Writes the state durably.
+pub(crate) fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    let tmp = temp_path(path);
+    {
+        let mut opts = OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    File::open(parent_dir(path))?.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    #[test]
+    fn round_trip_and_corruption() {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else {
+            panic!("no temp dir");
+        };
+        let path = dir.path().join("state.json");
+        assert!(matches!(load(&path), Ok(None)));
+        let s = State::seed("id", "secret", Utc::now());
+        assert!(save(&path, &s).is_ok());
+        let back = load(&path);
+        assert!(matches!(&back, Ok(Some(b)) if b.users.len() == 1 && b.services.len() == 1));
+        assert!(fs::write(&path, b"{not json").is_ok());
+        assert!(matches!(load(&path), Err(Error::CorruptState { .. })));
+        assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"{not json"[..]));
+    }
+}

@@ -1,0 +1,252 @@
+//! Starting, driving and stopping an emulator instance.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::Request;
+use chrono::Utc;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+
+use crate::api::DropConnection;
+use crate::config::{Config, Faults, Limits, validate_faults};
+use crate::error::Error;
+use crate::faults::FaultState;
+use crate::http::{self, App};
+use crate::limits::Limiter;
+use crate::log::RequestLog;
+use crate::model::{ADMIN_SERVICE_ID, Snapshot, State};
+use crate::ops;
+use crate::persist;
+use crate::tokens::Tokens;
+use crate::util::lock;
+
+/// How long shutdown waits for calls in flight.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// Starts emulator instances.
+pub struct Emulator;
+
+/// A running instance. Dropping it stops the instance too; [`EmulatorHandle::shutdown`] also waits
+/// for calls in flight to finish.
+pub struct EmulatorHandle {
+    app: Arc<App>,
+    addr: SocketAddr,
+    client_id: String,
+    client_secret: String,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+/// The error that makes hyper close a connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped on purpose (fault injection)")]
+struct Dropped;
+
+fn initial_state(config: &Config) -> Result<State, Error> {
+    let Some(path) = &config.state_file else {
+        return Ok(State::seed(
+            &config.client_id,
+            &config.client_secret,
+            Utc::now(),
+        ));
+    };
+    let write_err = |source| Error::StateWrite {
+        path: path.clone(),
+        source,
+    };
+    match persist::load(path)? {
+        Some(mut state) => {
+            // The configured admin credentials always belong to the seeded admin service, if it still
+            // exists.
+            if let Some(svc) = state.services.get_mut(&ADMIN_SERVICE_ID) {
+                if svc.client_id != config.client_id || svc.client_secret != config.client_secret {
+                    svc.client_id = config.client_id.clone();
+                    svc.client_secret = config.client_secret.clone();
+                    persist::save(path, &state).map_err(write_err)?;
+                }
+            }
+            Ok(state)
+        }
+        None => {
+            let state = State::seed(&config.client_id, &config.client_secret, Utc::now());
+            persist::save(path, &state).map_err(write_err)?;
+            Ok(state)
+        }
+    }
+}
+
+impl Emulator {
+    /// Loads or seeds the state, binds the listening socket and starts serving.
+    pub async fn start(config: Config) -> Result<EmulatorHandle, Error> {
+        config.validate().map_err(Error::InvalidConfig)?;
+        let state = initial_state(&config)?;
+        let log = match &config.log_file {
+            Some(path) => Some(RequestLog::open(path).map_err(|source| Error::LogFile {
+                path: path.clone(),
+                source,
+            })?),
+            None => None,
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let app = Arc::new(App {
+            state: Mutex::new(state),
+            state_file: config.state_file.clone(),
+            tokens: Mutex::new(Tokens::default()),
+            limiter: Limiter::new(config.limits()),
+            faults: Mutex::new(FaultState::new(config.faults)),
+            ims: config.ims,
+            token_ttl: config.token_ttl,
+            log,
+        });
+        let router = Router::new()
+            .fallback(http::dispatch)
+            .with_state(Arc::clone(&app));
+        let (tx, rx) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router, rx));
+        Ok(EmulatorHandle {
+            app,
+            addr,
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            shutdown: tx,
+            task,
+        })
+    }
+}
+
+async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    conns.spawn(connection(stream, router.clone(), shutdown.clone()));
+                }
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drained = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(DRAIN, drained).await.is_err() {
+        conns.abort_all();
+    }
+}
+
+async fn connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let router = router.clone();
+        async move {
+            let resp = match router.oneshot(req).await {
+                Ok(resp) => resp,
+                Err(never) => match never {},
+            };
+            if resp.extensions().get::<DropConnection>().is_some() {
+                Err(Dropped)
+            } else {
+                Ok(resp)
+            }
+        }
+    });
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = shutdown.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(DRAIN, conn.as_mut()).await;
+        }
+    }
+}
+
+impl EmulatorHandle {
+    /// `http://HOST:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the instance listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Client ID of the seeded admin service.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// Client secret of the seeded admin service.
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// A copy of the instance's data.
+    pub fn snapshot(&self) -> Snapshot {
+        self.app.read(State::snapshot)
+    }
+
+    /// Accepts a pending invitation, as the invited person clicking the link would.
+    pub fn accept_invite(&self, userid: &str) -> Result<(), Error> {
+        let now = Utc::now();
+        self.app
+            .write(|s| ops::accept(s, userid, now))
+            .map_err(|e| {
+                if e.code == 1013 {
+                    Error::NoPendingInvite(userid.to_string())
+                } else {
+                    Error::StateWrite {
+                        path: self.app.state_file.clone().unwrap_or_default(),
+                        source: std::io::Error::other(e.message),
+                    }
+                }
+            })
+    }
+
+    /// Switches fault injection on (or off with `None`) and restarts its call count.
+    pub fn set_faults(&self, faults: Option<Faults>) {
+        let faults = faults.filter(|f| validate_faults(f).is_ok());
+        lock(&self.app.faults).set(faults);
+    }
+
+    /// Replaces the call limits and forgets the calls counted so far.
+    pub fn set_limits(&self, limits: Limits) {
+        self.app.limiter.set(limits);
+    }
+
+    /// The call limits in force.
+    pub fn limits(&self) -> Limits {
+        self.app.limiter.limits()
+    }
+
+    /// Ends the life of every access token issued so far (their next use answers 602).
+    pub fn expire_tokens(&self) {
+        lock(&self.app.tokens).expire_all(std::time::Instant::now());
+    }
+
+    /// Stops accepting connections, lets calls in flight finish (up to five seconds) and stops.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
