@@ -1,0 +1,44 @@
+//! A client for Marketo Engage's User Management API, the Identity endpoint, and the role and
+//! LaunchPoint service endpoints of `docs/admin-endpoints.md`. It knows nothing of Terraform.
+//!
+//! # Reliability rules
+//!
+//! * **Token:** fetched once per [`Client`] (shared by its clones), one fetch at a time, renewed
+//!   when `min(60 s, 10 % of its lifetime)` remains ([`TokenRefresh`]) and when Marketo answers
+//!   601/602 (then the call is resent once; a second refusal is [`ErrorKind::Unauthorized`]).
+//!   Sent only as `Authorization: Bearer`.
+//! * **Politeness:** at most `max_concurrency` (5) calls in flight, at most 80 started per 20 s.
+//! * **Retries:** 606/615/429 and connection-refused prove nothing happened and are always resent
+//!   (606 after waiting Marketo's 20 s window). 502, 5xx, 604, 608, 614, 713, timeouts, dropped
+//!   connections and garbled 2xx bodies are *ambiguous*: reads, updates and deletes are resent
+//!   (a delete answered 404 after an ambiguous attempt has succeeded); creates (invite, role,
+//!   service, role assignment add/remove) first look the object up and are resent only if it is
+//!   not there. Exponential back-off with jitter, bounded by attempts and total time, cut short by
+//!   the handle's [`CancellationToken`](tokio_util::sync::CancellationToken).
+//! * **Secrets** are [`Secret`]s: never in `Debug`, `Display`, error messages or logs; identity
+//!   calls are logged without their query string.
+
+mod client;
+mod config;
+mod date;
+mod error;
+mod limiter;
+mod roles;
+mod secret;
+mod services;
+mod types;
+mod users;
+
+pub use client::{Client, ClientMetrics, fetch_token};
+pub use config::{ClientConfig, RateLimit, RetryPolicy, RoleBodyShape, TokenRefresh, is_loopback};
+pub use date::{DateParseError, MarketoDateTime};
+pub use error::{Error, ErrorKind};
+pub use secret::Secret;
+pub use types::{
+    FoundUser, InviteUser, InvitedUser, NewRole, NewService, Role, RoleDetail, RoleUpdate,
+    RoleWorkspace, Service, ServiceDetail, ServiceUpdate, TokenInfo, UpdateUser, User,
+    UserRoleWorkspace, UserSummary, Workspace,
+};
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
