@@ -8,14 +8,22 @@
 //! the verifier here pins the certificate itself instead: the handshake must
 //! present one of the certificates from `PLUGIN_CLIENT_CERT`, and its TLS
 //! signature is checked with that certificate's key.
+//!
+//! go-plugin's client key is ECDSA P-521, which the `ring` crypto provider
+//! cannot verify; a P-521 verifier (RustCrypto's `p521`) is added to ring's
+//! algorithms. Without it the client would find its certificate unsupported
+//! by our CertificateRequest and send none.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio_rustls::rustls::{
     self, DigitallySignedStruct, DistinguishedName, SignatureScheme,
     client::danger::HandshakeSignatureValid,
     crypto::{CryptoProvider, WebPkiSupportedAlgorithms},
-    pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime, pem::PemObject},
+    pki_types::{
+        AlgorithmIdentifier, CertificateDer, InvalidSignature, PrivateKeyDer, PrivatePkcs8KeyDer,
+        SignatureVerificationAlgorithm, UnixTime, alg_id, pem::PemObject,
+    },
     server::danger::{ClientCertVerified, ClientCertVerifier},
 };
 
@@ -77,6 +85,60 @@ pub(crate) fn parse_pem_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>,
         return Err(TlsError::NoClientCertificate);
     }
     Ok(certs)
+}
+
+/// ECDSA with P-521 and SHA-512, verified by RustCrypto's `p521`.
+#[derive(Debug)]
+struct EcdsaP521Sha512;
+
+impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        use p521::ecdsa::signature::Verifier;
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        key.verify(message, &sig).map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_P521
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_SHA512
+    }
+}
+
+static P521: EcdsaP521Sha512 = EcdsaP521Sha512;
+static P521_ONLY: [&dyn SignatureVerificationAlgorithm; 1] = [&P521];
+
+/// ring's signature algorithms plus ECDSA P-521/SHA-512.
+fn client_signature_algorithms(ring: WebPkiSupportedAlgorithms) -> WebPkiSupportedAlgorithms {
+    static TABLES: OnceLock<(
+        Vec<&'static dyn SignatureVerificationAlgorithm>,
+        Vec<(
+            SignatureScheme,
+            &'static [&'static dyn SignatureVerificationAlgorithm],
+        )>,
+    )> = OnceLock::new();
+    let (all, mapping) = TABLES.get_or_init(|| {
+        let mut all = ring.all.to_vec();
+        all.push(&P521);
+        let mut mapping = ring.mapping.to_vec();
+        if !mapping
+            .iter()
+            .any(|(s, _)| *s == SignatureScheme::ECDSA_NISTP521_SHA512)
+        {
+            mapping.push((SignatureScheme::ECDSA_NISTP521_SHA512, &P521_ONLY));
+        }
+        (all, mapping)
+    });
+    WebPkiSupportedAlgorithms { all, mapping }
 }
 
 /// Accepts exactly the pinned client certificates.
@@ -143,7 +205,7 @@ pub(crate) fn server_config(
     let provider: Arc<CryptoProvider> = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = PinnedClientCerts {
         pinned: client_certs,
-        algorithms: provider.signature_verification_algorithms,
+        algorithms: client_signature_algorithms(provider.signature_verification_algorithms),
     };
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
