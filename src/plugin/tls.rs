@@ -115,14 +115,14 @@ impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
 }
 
 type AlgRef = &'static dyn SignatureVerificationAlgorithm;
+type SchemeAlgs = (SignatureScheme, &'static [AlgRef]);
 
 static P521: EcdsaP521Sha512 = EcdsaP521Sha512;
 static P521_ONLY: [&dyn SignatureVerificationAlgorithm; 1] = [&P521];
 
 /// ring's signature algorithms plus ECDSA P-521/SHA-512.
 fn client_signature_algorithms(ring: WebPkiSupportedAlgorithms) -> WebPkiSupportedAlgorithms {
-    static TABLES: OnceLock<(Vec<AlgRef>, Vec<(SignatureScheme, &'static [AlgRef])>)> =
-        OnceLock::new();
+    static TABLES: OnceLock<(Vec<AlgRef>, Vec<SchemeAlgs>)> = OnceLock::new();
     let (all, mapping) = TABLES.get_or_init(|| {
         let mut all = ring.all.to_vec();
         all.push(&P521);
