@@ -34,7 +34,11 @@ impl ApiError {
     }
     /// 400/701: a required field is missing or blank.
     pub fn blank(field: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, 701, format!("{field} cannot be blank"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            701,
+            format!("{field} cannot be blank"),
+        )
     }
     /// 400/1003: invalid data.
     pub fn invalid(message: impl Into<String>) -> Self {

@@ -30,7 +30,9 @@ impl RateLimit {
 
 /// Why a `CALLS/SECONDS` rate limit did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid rate limit '{0}': expected CALLS/SECONDS with both numbers at least 1, e.g. 100/20")]
+#[error(
+    "invalid rate limit '{0}': expected CALLS/SECONDS with both numbers at least 1, e.g. 100/20"
+)]
 pub struct RateLimitParseError(pub String);
 
 impl FromStr for RateLimit {
@@ -186,7 +188,10 @@ impl Config {
 
 pub(crate) fn validate_faults(f: &Faults) -> Result<(), String> {
     if !(0.0..=1.0).contains(&f.rate) {
-        return Err(format!("the fault rate must be between 0 and 1, not {}", f.rate));
+        return Err(format!(
+            "the fault rate must be between 0 and 1, not {}",
+            f.rate
+        ));
     }
     Ok(())
 }
@@ -216,11 +221,10 @@ mod tests {
         assert_eq!(c.token_ttl, Duration::from_secs(3600));
         assert_eq!(c.clone().without_limits().limits(), Limits::NONE);
         assert!(c.validate().is_ok());
-        let mut bad = Config::default();
-        bad.faults = Some(Faults {
-            rate: 1.5,
-            seed: 1,
-        });
+        let bad = Config {
+            faults: Some(Faults { rate: 1.5, seed: 1 }),
+            ..Config::default()
+        };
         assert!(bad.validate().is_err());
     }
 }

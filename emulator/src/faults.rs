@@ -83,7 +83,10 @@ mod tests {
 
     #[test]
     fn same_seed_same_faults() {
-        let f = Faults { rate: 0.3, seed: 42 };
+        let f = Faults {
+            rate: 0.3,
+            seed: 42,
+        };
         let a: Vec<_> = (0..1000).map(|i| fault_for(&f, i)).collect();
         let b: Vec<_> = (0..1000).map(|i| fault_for(&f, i)).collect();
         assert_eq!(a, b);
@@ -93,7 +96,15 @@ mod tests {
             assert!(a.contains(&Some(k)), "{k:?} never chosen");
         }
         let other: Vec<_> = (0..1000)
-            .map(|i| fault_for(&Faults { rate: 0.3, seed: 43 }, i))
+            .map(|i| {
+                fault_for(
+                    &Faults {
+                        rate: 0.3,
+                        seed: 43,
+                    },
+                    i,
+                )
+            })
             .collect();
         assert_ne!(a, other);
         assert!((0..1000).all(|i| fault_for(&Faults { rate: 0.0, seed: 1 }, i).is_none()));

@@ -58,8 +58,9 @@ impl App {
         let mut next = current.clone();
         let out = f(&mut next)?;
         if let Some(path) = &self.state_file {
-            persist::save(path, &next)
-                .map_err(|e| ApiError::system(format!("The emulator could not save its state: {e}")))?;
+            persist::save(path, &next).map_err(|e| {
+                ApiError::system(format!("The emulator could not save its state: {e}"))
+            })?;
         }
         *current = next;
         Ok(out)
@@ -107,7 +108,9 @@ async fn handle(app: &Arc<App>, req: Request) -> Response {
         return identity(app, req).await;
     }
     if path == "/_emulator" || path.starts_with("/_emulator/") {
-        return control(app, req).await.unwrap_or_else(ApiError::into_response);
+        return control(app, req)
+            .await
+            .unwrap_or_else(ApiError::into_response);
     }
     let fault = lock(&app.faults).next();
     match fault {
@@ -143,7 +146,9 @@ async fn handle(app: &Arc<App>, req: Request) -> Response {
         }
         Some(Fault::ApplyThenDrop) | None => {}
     }
-    let resp = api_call(app, req).await.unwrap_or_else(ApiError::into_response);
+    let resp = api_call(app, req)
+        .await
+        .unwrap_or_else(ApiError::into_response);
     if fault == Some(Fault::ApplyThenDrop) {
         return dropped();
     }
@@ -296,7 +301,11 @@ fn page(query: Option<&str>) -> Result<Page, ApiError> {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, 413, "Request Entity Too Large")
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        413,
+        "Request Entity Too Large",
+    )
 }
 
 fn check_length_header(headers: &HeaderMap) -> Result<(), ApiError> {
@@ -425,7 +434,12 @@ async fn api_call(app: &Arc<App>, req: Request) -> Result<Response, ApiError> {
     execute(app, route, parts.uri.query(), body.unwrap_or(Value::Null))
 }
 
-fn execute(app: &App, route: Route, query: Option<&str>, body: Value) -> Result<Response, ApiError> {
+fn execute(
+    app: &App,
+    route: Route,
+    query: Option<&str>,
+    body: Value,
+) -> Result<Response, ApiError> {
     let now = Utc::now();
     let ims = app.ims;
     Ok(match route {
@@ -554,7 +568,11 @@ async fn identity(app: &App, req: Request) -> Response {
     match params.get("grant_type").map(String::as_str) {
         Some("client_credentials") => {}
         None | Some("") => {
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing grant type");
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing grant type",
+            );
         }
         Some(_) => {
             return oauth_error(
@@ -573,7 +591,11 @@ async fn identity(app: &App, req: Request) -> Response {
             .values()
             .find(|svc| svc.client_id == *client_id)
             .filter(|svc| constant_time_eq(&svc.client_secret, secret))
-            .and_then(|svc| s.users.get(&svc.owner).map(|u| (svc.id, u.id, u.userid.clone())))
+            .and_then(|svc| {
+                s.users
+                    .get(&svc.owner)
+                    .map(|u| (svc.id, u.id, u.userid.clone()))
+            })
     });
     let Some((service_id, owner, scope)) = found else {
         return bad_credentials();
@@ -703,7 +725,10 @@ mod tests {
     #[test]
     fn routes() {
         let p = |s: &str| format!("{PREFIX}{s}");
-        assert_eq!(route(&Method::GET, &p("users/allusers.json")), Ok(Route::AllUsers));
+        assert_eq!(
+            route(&Method::GET, &p("users/allusers.json")),
+            Ok(Route::AllUsers)
+        );
         assert_eq!(
             route(&Method::GET, &p("users/a%40b.com/user.json")),
             Ok(Route::User("a@b.com".into()))
@@ -712,16 +737,48 @@ mod tests {
             route(&Method::POST, &p("users/x/invite/delete.json")),
             Ok(Route::DeleteInvite("x".into()))
         );
-        assert_eq!(route(&Method::POST, &p("users/allusers.json")).err().map(|e| e.code), Some(605));
-        assert_eq!(route(&Method::GET, &p("users//user.json")).err().map(|e| e.code), Some(610));
-        assert_eq!(route(&Method::GET, "/rest/v1/leads.json").err().map(|e| e.code), Some(610));
-        assert_eq!(route(&Method::GET, &p("users/%zz/user.json")).err().map(|e| e.code), Some(610));
+        assert_eq!(
+            route(&Method::POST, &p("users/allusers.json"))
+                .err()
+                .map(|e| e.code),
+            Some(605)
+        );
+        assert_eq!(
+            route(&Method::GET, &p("users//user.json"))
+                .err()
+                .map(|e| e.code),
+            Some(610)
+        );
+        assert_eq!(
+            route(&Method::GET, "/rest/v1/leads.json")
+                .err()
+                .map(|e| e.code),
+            Some(610)
+        );
+        assert_eq!(
+            route(&Method::GET, &p("users/%zz/user.json"))
+                .err()
+                .map(|e| e.code),
+            Some(610)
+        );
     }
 
     #[test]
     fn paging() {
-        assert!(matches!(page(None), Ok(Page { offset: 0, size: 20 })));
-        assert!(matches!(page(Some("pageOffset=5&pageSize=200")), Ok(Page { offset: 5, size: 200 })));
+        assert!(matches!(
+            page(None),
+            Ok(Page {
+                offset: 0,
+                size: 20
+            })
+        ));
+        assert!(matches!(
+            page(Some("pageOffset=5&pageSize=200")),
+            Ok(Page {
+                offset: 5,
+                size: 200
+            })
+        ));
         for bad in ["pageSize=0", "pageSize=201", "pageOffset=-1", "pageSize=x"] {
             assert_eq!(page(Some(bad)).err().map(|e| e.code), Some(1003), "{bad}");
         }

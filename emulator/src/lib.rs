@@ -37,7 +37,8 @@ mod tokens;
 mod util;
 
 pub use config::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Faults, Limits, RateLimit, RateLimitParseError,
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Faults, Limits, RateLimit,
+    RateLimitParseError,
 };
 pub use error::Error;
 pub use model::{

@@ -55,7 +55,14 @@ impl RequestLog {
         })
     }
 
-    pub fn record(&self, method: &str, path: &str, status: u16, code: Option<i32>, latency: Duration) {
+    pub fn record(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        code: Option<i32>,
+        latency: Duration,
+    ) {
         let line = Line {
             ts: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             method,
@@ -86,7 +93,10 @@ mod tests {
             ),
             "/identity/oauth/token?grant_type=client_credentials&client_id=abc&client_secret=REDACTED"
         );
-        assert_eq!(redact("/x", Some("access_token=t&a=1")), "/x?access_token=REDACTED&a=1");
+        assert_eq!(
+            redact("/x", Some("access_token=t&a=1")),
+            "/x?access_token=REDACTED&a=1"
+        );
         assert_eq!(redact("/x", None), "/x");
     }
 }

@@ -146,8 +146,8 @@ impl State {
             .iter()
             .map(|p| (*p).to_string())
             .collect();
-        let system = |id: i32, name: &str, description: &str, only_all_zones: bool, perms: bool| {
-            RoleRec {
+        let system =
+            |id: i32, name: &str, description: &str, only_all_zones: bool, perms: bool| RoleRec {
                 id,
                 name: name.to_string(),
                 description: Some(description.to_string()),
@@ -157,8 +157,7 @@ impl State {
                 permissions: if perms { all.clone() } else { BTreeSet::new() },
                 created_at: now,
                 updated_at: now,
-            }
-        };
+            };
         let mut roles = BTreeMap::new();
         for role in [
             system(1, "Admin", "Full access to every feature", true, true),
@@ -170,8 +169,20 @@ impl State {
                 true,
                 true,
             ),
-            system(24, "RTP Launcher", "Launches Web Personalization campaigns", false, false),
-            system(25, "RTP Editor", "Edits Web Personalization campaigns", false, false),
+            system(
+                24,
+                "RTP Launcher",
+                "Launches Web Personalization campaigns",
+                false,
+                false,
+            ),
+            system(
+                25,
+                "RTP Editor",
+                "Edits Web Personalization campaigns",
+                false,
+                false,
+            ),
             RoleRec {
                 id: ADMIN_ROLE_ID,
                 name: ADMIN_ROLE_NAME.to_string(),
@@ -199,7 +210,10 @@ impl State {
             updated_at: now,
         };
         let mut workspaces = BTreeMap::new();
-        workspaces.insert(ALL_ZONES, workspace(ALL_ZONES, "AllZones", "All workspaces"));
+        workspaces.insert(
+            ALL_ZONES,
+            workspace(ALL_ZONES, "AllZones", "All workspaces"),
+        );
         workspaces.insert(1, workspace(1, "Default", "Default workspace"));
         let mut users = BTreeMap::new();
         users.insert(
@@ -262,8 +276,12 @@ impl State {
                 return Err(format!("user {} has an inconsistent id", u.userid));
             }
             for p in &u.pairs {
-                if !self.roles.contains_key(&p.role) || !self.workspaces.contains_key(&p.workspace) {
-                    return Err(format!("user {} holds an unknown role or workspace", u.userid));
+                if !self.roles.contains_key(&p.role) || !self.workspaces.contains_key(&p.workspace)
+                {
+                    return Err(format!(
+                        "user {} holds an unknown role or workspace",
+                        u.userid
+                    ));
                 }
             }
         }

@@ -69,7 +69,9 @@ fn check_email(email: &str) -> Result<(), ApiError> {
     if is_valid_email(email) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("Invalid email address: '{email}'")))
+        Err(ApiError::invalid(format!(
+            "Invalid email address: '{email}'"
+        )))
     }
 }
 
@@ -145,8 +147,12 @@ pub(crate) struct UpdateUserReq {
 fn check_pairs(s: &State, reqs: Vec<PairReq>) -> Result<Vec<Pair>, ApiError> {
     let mut out = Vec::with_capacity(reqs.len());
     for r in reqs {
-        let role = r.access_role_id.ok_or_else(|| ApiError::blank("accessRoleId"))?;
-        let workspace = r.workspace_id.ok_or_else(|| ApiError::blank("workspaceId"))?;
+        let role = r
+            .access_role_id
+            .ok_or_else(|| ApiError::blank("accessRoleId"))?;
+        let workspace = r
+            .workspace_id
+            .ok_or_else(|| ApiError::blank("workspaceId"))?;
         let Some(role_rec) = s.roles.get(&role) else {
             return Err(ApiError::invalid(format!("Role id {role} does not exist")));
         };
@@ -438,8 +444,12 @@ pub(crate) fn remove_roles(
     let id = editable(s, userid)?;
     let mut drop = BTreeSet::new();
     for r in reqs {
-        let role = r.access_role_id.ok_or_else(|| ApiError::blank("accessRoleId"))?;
-        let workspace = r.workspace_id.ok_or_else(|| ApiError::blank("workspaceId"))?;
+        let role = r
+            .access_role_id
+            .ok_or_else(|| ApiError::blank("accessRoleId"))?;
+        let workspace = r
+            .workspace_id
+            .ok_or_else(|| ApiError::blank("workspaceId"))?;
         drop.insert(Pair { role, workspace });
     }
     let user = s
@@ -523,8 +533,7 @@ fn permission_set(names: Vec<String>) -> Result<BTreeSet<String>, ApiError> {
 
 fn check_role_name(s: &State, name: &str, except: Option<i32>) -> Result<(), ApiError> {
     check_len(name, "name", MAX_NAME)?;
-    if s
-        .roles
+    if s.roles
         .values()
         .any(|r| Some(r.id) != except && r.name.eq_ignore_ascii_case(name))
     {
@@ -546,7 +555,9 @@ pub(crate) fn create_role(
     now: DateTime<Utc>,
 ) -> Result<RoleDetailOut, ApiError> {
     let name = required(req.name, "name")?;
-    let permissions = req.permissions.ok_or_else(|| ApiError::blank("permissions"))?;
+    let permissions = req
+        .permissions
+        .ok_or_else(|| ApiError::blank("permissions"))?;
     if let Some(d) = &req.description {
         check_len(d, "description", MAX_DESCRIPTION)?;
     }
@@ -633,7 +644,11 @@ pub(crate) fn delete_role(s: &mut State, raw_id: &str) -> Result<(), ApiError> {
         .map(|u| u.userid.as_str())
         .collect();
     if !holders.is_empty() {
-        let name = s.roles.get(&id).map(|r| r.name.as_str()).unwrap_or_default();
+        let name = s
+            .roles
+            .get(&id)
+            .map(|r| r.name.as_str())
+            .unwrap_or_default();
         return Err(ApiError::in_use(format!(
             "Role '{name}' is assigned to users: {}",
             holders.join(", ")
@@ -664,8 +679,7 @@ pub(crate) struct UpdateServiceReq {
 
 fn check_service_name(s: &State, name: &str, except: Option<i32>) -> Result<(), ApiError> {
     check_len(name, "displayName", MAX_NAME)?;
-    if s
-        .services
+    if s.services
         .values()
         .any(|x| Some(x.id) != except && x.display_name.eq_ignore_ascii_case(name))
     {
@@ -837,7 +851,11 @@ mod tests {
     fn ims_generates_userids() {
         let mut s = state();
         assert!(invite(&mut s, invite_req("a@b.com", true), true, Utc::now()).is_ok());
-        let u = s.users.values().find(|u| u.email == "a@b.com").map(|u| u.userid.clone());
+        let u = s
+            .users
+            .values()
+            .find(|u| u.email == "a@b.com")
+            .map(|u| u.userid.clone());
         assert!(u.is_some_and(|u| u.ends_with("@adobe.com") && u.len() == 36 + 10));
         let err = invite(&mut s, invite_req("c@b.com", false), true, Utc::now()).err();
         assert_eq!(err.map(|e| e.code), Some(709));
@@ -849,7 +867,13 @@ mod tests {
         let wrapped = serde_json::json!({"input": [{"accessRoleId": 1, "workspaceId": 0}]});
         assert_eq!(pair_list(bare).map(|v| v.len()).ok(), Some(1));
         assert_eq!(pair_list(wrapped).map(|v| v.len()).ok(), Some(1));
-        assert_eq!(pair_list(serde_json::json!({})).err().map(|e| e.code), Some(701));
-        assert_eq!(pair_list(serde_json::json!("x")).err().map(|e| e.code), Some(1003));
+        assert_eq!(
+            pair_list(serde_json::json!({})).err().map(|e| e.code),
+            Some(701)
+        );
+        assert_eq!(
+            pair_list(serde_json::json!("x")).err().map(|e| e.code),
+            Some(1003)
+        );
     }
 }

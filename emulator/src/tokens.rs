@@ -38,12 +38,22 @@ pub(crate) struct Tokens {
 
 fn ceil_secs(d: Duration) -> u64 {
     let whole = d.as_secs();
-    if d.subsec_nanos() > 0 { whole + 1 } else { whole }
+    if d.subsec_nanos() > 0 {
+        whole + 1
+    } else {
+        whole
+    }
 }
 
 impl Tokens {
     /// The service's live token with its remaining lifetime, or a new one.
-    pub fn issue(&mut self, service_id: i32, client_id: &str, ttl: Duration, now: Instant) -> Issued {
+    pub fn issue(
+        &mut self,
+        service_id: i32,
+        client_id: &str,
+        ttl: Duration,
+        now: Instant,
+    ) -> Issued {
         if let Some(tok) = self.current.get(&service_id) {
             if let Some(t) = self.by_token.get(tok) {
                 if t.expires_at > now && t.client_id == client_id {
@@ -104,15 +114,31 @@ mod tests {
         let a = t.issue(1, "c", Duration::from_secs(10), now);
         assert!(a.fresh);
         assert_eq!(a.expires_in, 10);
-        let b = t.issue(1, "c", Duration::from_secs(10), now + Duration::from_millis(4500));
+        let b = t.issue(
+            1,
+            "c",
+            Duration::from_secs(10),
+            now + Duration::from_millis(4500),
+        );
         assert_eq!(b.token, a.token);
         assert_eq!(b.expires_in, 6);
         assert!(!b.fresh);
-        assert_eq!(t.check(&a.token, now + Duration::from_secs(11)).err(), Some(TokenProblem::Expired));
-        let c = t.issue(1, "c", Duration::from_secs(10), now + Duration::from_secs(11));
+        assert_eq!(
+            t.check(&a.token, now + Duration::from_secs(11)).err(),
+            Some(TokenProblem::Expired)
+        );
+        let c = t.issue(
+            1,
+            "c",
+            Duration::from_secs(10),
+            now + Duration::from_secs(11),
+        );
         assert_ne!(c.token, a.token);
         assert_eq!(t.check("nope", now).err(), Some(TokenProblem::Invalid));
         t.expire_all(now + Duration::from_secs(12));
-        assert_eq!(t.check(&c.token, now + Duration::from_secs(12)).err(), Some(TokenProblem::Expired));
+        assert_eq!(
+            t.check(&c.token, now + Duration::from_secs(12)).err(),
+            Some(TokenProblem::Expired)
+        );
     }
 }

@@ -1,1 +1,13 @@
-//! Integration tests of marketo-emulator.
+//! Integration tests of marketo-emulator: one binary, a module per area.
+
+mod common;
+mod contract;
+
+mod admin;
+mod faults;
+mod identity;
+mod limits;
+mod no_panic;
+mod persistence;
+mod robustness;
+mod users;
