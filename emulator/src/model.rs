@@ -351,7 +351,7 @@ impl State {
                     api_only: u.api_only,
                     expires_at: u.expires_at.as_ref().map(dates::format),
                     last_login_at: u.last_login_at.as_ref().map(dates::format),
-                    roles: assignments(u),
+                    user_role_workspaces: assignments(u),
                 }),
                 UserStatus::Pending => snap.invites.push(SnapshotInvite {
                     id: u.id,
@@ -362,7 +362,7 @@ impl State {
                     api_only: u.api_only,
                     expires_at: u.expires_at.as_ref().map(dates::format),
                     invitation_expires_at: dates::format(&u.invitation_expires_at()),
-                    roles: assignments(u),
+                    user_role_workspaces: assignments(u),
                 }),
             }
         }
@@ -373,9 +373,9 @@ impl State {
                 id: r.id,
                 name: r.name.clone(),
                 description: r.description.clone(),
-                system: r.system,
-                hidden: r.hidden,
-                only_all_zones: r.only_all_zones,
+                role_type: if r.system { "system" } else { "custom" }.to_string(),
+                is_hidden: r.hidden,
+                is_only_all_zones: r.only_all_zones,
                 permissions: r.permissions.iter().cloned().collect(),
             })
             .collect();
@@ -394,7 +394,7 @@ impl State {
                 id: s.id,
                 display_name: s.display_name.clone(),
                 description: s.description.clone(),
-                owner_userid: self
+                api_only_user: self
                     .users
                     .get(&s.owner)
                     .map(|u| u.userid.clone())
@@ -457,7 +457,7 @@ pub struct SnapshotUser {
     /// When a service of this user last obtained a token.
     pub last_login_at: Option<String>,
     /// Role assignments.
-    pub roles: Vec<RoleAssignment>,
+    pub user_role_workspaces: Vec<RoleAssignment>,
 }
 
 /// A pending invitation.
@@ -481,7 +481,7 @@ pub struct SnapshotInvite {
     /// When the invitation lapses (seven days after it was sent).
     pub invitation_expires_at: String,
     /// Role assignments it will get.
-    pub roles: Vec<RoleAssignment>,
+    pub user_role_workspaces: Vec<RoleAssignment>,
 }
 
 /// A role.
@@ -494,12 +494,13 @@ pub struct SnapshotRole {
     pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// A system role (immutable).
-    pub system: bool,
+    /// `system` (immutable) or `custom`.
+    #[serde(rename = "type")]
+    pub role_type: String,
     /// Hidden.
-    pub hidden: bool,
+    pub is_hidden: bool,
     /// Assignable only in workspace 0.
-    pub only_all_zones: bool,
+    pub is_only_all_zones: bool,
     /// Access API permissions, sorted.
     pub permissions: Vec<String>,
 }
@@ -525,7 +526,7 @@ pub struct SnapshotService {
     /// Description.
     pub description: Option<String>,
     /// User id of the owning API-only user.
-    pub owner_userid: String,
+    pub api_only_user: String,
     /// Client ID.
     pub client_id: String,
 }

@@ -357,3 +357,35 @@ async fn service_lifecycle_and_errors() {
     assert_eq!(bad.status, 401);
     e.handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_state_control_uses_the_api_field_names() {
+    let e = emu().await;
+    let s = e
+        .send("GET", "/_emulator/state.json", None, None, None)
+        .await;
+    let s = s.ok();
+    let role = &s["roles"][5];
+    assert_eq!(
+        (role["id"].as_i64(), role["type"].as_str()),
+        (Some(101), Some("custom"))
+    );
+    assert!(
+        role["permissions"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
+    let user = &s["users"][0];
+    assert_eq!(user["userid"], ADMIN_USERID);
+    assert_eq!(user["apiOnly"], true);
+    assert_eq!(user["userRoleWorkspaces"][0]["accessRoleId"], 101);
+    assert_eq!(user["userRoleWorkspaces"][0]["workspaceId"], 0);
+    let svc = &s["services"][0];
+    assert_eq!(svc["displayName"], "Emulator Admin Service");
+    assert_eq!(svc["apiOnlyUser"], ADMIN_USERID);
+    assert_eq!(svc["clientId"], e.handle.client_id());
+    assert!(svc.get("clientSecret").is_none());
+    assert_eq!(s["invites"], json!([]));
+    assert_eq!(s["workspaces"][0]["name"], "AllZones");
+    e.handle.shutdown().await;
+}
