@@ -1,1 +1,2 @@
 //! One integration-test binary; each area is a module.
+mod protocol;

@@ -2,7 +2,7 @@
 //! time) and JSON (stored state handed over by `UpgradeResourceState`).
 //!
 //! The msgpack layout follows cty's: unknown values are the extension type 0
-//! (at any depth), null is `nil`, objects and maps are maps with their keys in
+//! (or 12 when refined, e.g. with a known string prefix; at any depth), null is `nil`, objects and maps are maps with their keys in
 //! sorted order, lists, sets and tuples are arrays, numbers are any int or
 //! float (or decimal text), and a value whose schema type is `dynamic` is the
 //! 2-array `[type as JSON bytes, value]`.
@@ -274,7 +274,10 @@ fn mismatch(ty: &Type, m: &Mp) -> CodecError {
 fn mp_to_value(m: Mp, ty: &Type) -> Result<Value, CodecError> {
     match m {
         Mp::Nil => return Ok(Value::Null),
-        Mp::Ext(0) => return Ok(Value::Unknown),
+        // Type 0 is a plain unknown; type 12 is an unknown carrying cty
+        // refinements (known string prefix, number bounds, not-null...),
+        // which we accept and drop.
+        Mp::Ext(0 | 12) => return Ok(Value::Unknown),
         Mp::Ext(k) => {
             return Err(CodecError::new(format!(
                 "unexpected msgpack extension type {k}"
@@ -957,6 +960,12 @@ mod tests {
             vec![0xd8, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             vec![0xc7, 0x03, 0x00, 0x81, 0x01, 0xc2],
             vec![0xc8, 0x00, 0x01, 0x00, 0xc0],
+            // Refined unknowns (type 12); the payload (a map of
+            // refinements) is skipped without being parsed.
+            vec![0xd5, 0x0c, 0x81, 0x01],
+            vec![
+                0xc7, 0x0b, 0x0c, 0x82, 0x01, 0xc2, 0x03, 0xa6, b'a', b'f', b't', b'e', b'r', b'-',
+            ],
         ];
         for c in cases {
             assert_eq!(
