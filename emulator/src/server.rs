@@ -223,7 +223,8 @@ impl EmulatorHandle {
             })
     }
 
-    /// Switches fault injection on (or off with `None`) and restarts its call count.
+    /// Switches fault injection on (or off with `None`) and restarts its call count. A rate outside 0 to 1
+    /// switches it off.
     pub fn set_faults(&self, faults: Option<Faults>) {
         let faults = faults.filter(|f| validate_faults(f).is_ok());
         lock(&self.app.faults).set(faults);
