@@ -98,7 +98,10 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.config.endpoint.as_str())
-            .field("identity_endpoint", &self.inner.config.identity_endpoint.as_str())
+            .field(
+                "identity_endpoint",
+                &self.inner.config.identity_endpoint.as_str(),
+            )
             .field("client_id", &self.inner.config.client_id)
             .field("client_secret", &self.inner.config.client_secret)
             .finish_non_exhaustive()
@@ -210,7 +213,10 @@ fn http_client(
         .map_err(|e| {
             Error::new(
                 ErrorKind::Other,
-                format!("could not build the HTTP client: {}", error_chain(&e.without_url())),
+                format!(
+                    "could not build the HTTP client: {}",
+                    error_chain(&e.without_url())
+                ),
             )
         })
 }
@@ -281,10 +287,12 @@ pub(crate) fn interpret(
                 return Ok(value);
             }
             let (kind, retry) = classify(status, None, missing);
-            Err(Error::new(kind, format!("HTTP {status} without an error code"))
-                .with_status(status)
-                .with_operation(op)
-                .with_retry(retry))
+            Err(
+                Error::new(kind, format!("HTTP {status} without an error code"))
+                    .with_status(status)
+                    .with_operation(op)
+                    .with_retry(retry),
+            )
         }
         Err(_) if ok => Err(Error::new(
             ErrorKind::InvalidResponse,
@@ -347,7 +355,11 @@ async fn identity_request(
         .append_pair("client_secret", client_secret.expose());
     let secrets = [client_secret];
     let started = Instant::now();
-    let result = http.get(url).header(ACCEPT, "application/json").send().await;
+    let result = http
+        .get(url)
+        .header(ACCEPT, "application/json")
+        .send()
+        .await;
     let response = match result {
         Ok(r) => r,
         Err(e) => {
@@ -485,10 +497,9 @@ impl Client {
     /// The shared token, fetched if needed. The lock is held during the fetch: one fetch at a time.
     async fn token(&self) -> Result<(Secret, u64), Error> {
         let mut guard = self.inner.token.lock().await;
-        if let Some(cached) = guard.as_ref() {
-            if cached.fresh(Instant::now(), &self.inner.config.token_refresh) {
-                return Ok((cached.token.clone(), cached.generation));
-            }
+        let refresh = &self.inner.config.token_refresh;
+        if let Some(cached) = guard.as_ref().filter(|t| t.fresh(Instant::now(), refresh)) {
+            return Ok((cached.token.clone(), cached.generation));
         }
         bump(&self.inner.counters.identity_requests);
         let info = identity_request(
@@ -756,7 +767,11 @@ pub(crate) const PAGE_SIZE: usize = 200;
 
 impl Client {
     /// GET (idempotent) and parse.
-    pub(crate) async fn get_json<T: DeserializeOwned>(&self, call: Call, what: &str) -> Result<T, Error> {
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        what: &str,
+    ) -> Result<T, Error> {
         let value = self.execute(&call, Mode::Idempotent).await?;
         parse(value, what)
     }
@@ -802,8 +817,14 @@ mod tests {
     fn ok_json_passes() {
         let v = interpret(200, br#"[{"id":1}]"#, Missing::Endpoint, "GET /x", &[]).unwrap();
         assert_eq!(v[0]["id"], 1);
-        assert_eq!(interpret(200, b"true", Missing::Endpoint, "POST /x", &[]).unwrap(), Value::Bool(true));
-        assert_eq!(interpret(200, b"", Missing::Endpoint, "POST /x", &[]).unwrap(), Value::Null);
+        assert_eq!(
+            interpret(200, b"true", Missing::Endpoint, "POST /x", &[]).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            interpret(200, b"", Missing::Endpoint, "POST /x", &[]).unwrap(),
+            Value::Null
+        );
     }
 
     #[test]
@@ -858,8 +879,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InUse);
         assert_eq!(e.code(), Some(611));
-        let e = interpret(404, br#"{"errors":[{"code":610,"message":"Requested resource not found"}]}"#,
-            Missing::AdminObject, "GET /r", &[]).unwrap_err();
+        let e = interpret(
+            404,
+            br#"{"errors":[{"code":610,"message":"Requested resource not found"}]}"#,
+            Missing::AdminObject,
+            "GET /r",
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::EndpointMissing);
         let e = interpret(404, b"", Missing::Object, "GET /u", &[]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound);

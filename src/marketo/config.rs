@@ -132,7 +132,8 @@ impl ClientConfig {
             identity_endpoint,
             client_id: client_id.into(),
             client_secret,
-            user_agent: concat!("terraform-provider-marketo/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: concat!("terraform-provider-marketo/", env!("CARGO_PKG_VERSION"))
+                .to_owned(),
             max_concurrency: 5,
             rate_limit: RateLimit::default(),
             retry: RetryPolicy::default(),
@@ -154,8 +155,7 @@ pub fn is_loopback(url: &Url) -> bool {
         }
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => {
-            IpAddr::V6(ip).is_loopback()
-                || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            IpAddr::V6(ip).is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
         }
         None => false,
     }

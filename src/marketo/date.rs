@@ -136,7 +136,11 @@ impl Cursor<'_> {
             return None;
         }
         self.pos += n;
-        Some(slice.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+        Some(
+            slice
+                .iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
+        )
     }
 
     fn rest_is_empty(&self) -> bool {
@@ -159,13 +163,19 @@ fn parse_lenient(input: &str) -> Result<DateTime<FixedOffset>, DateParseError> {
     };
 
     // Date: yyyy-MM-dd or yyyyMMdd.
-    let year = c.digits(4).ok_or_else(|| err(input, "expected a 4-digit year"))?;
+    let year = c
+        .digits(4)
+        .ok_or_else(|| err(input, "expected a 4-digit year"))?;
     let dashed = c.eat(b'-');
-    let month = c.digits(2).ok_or_else(|| err(input, "expected a 2-digit month"))?;
+    let month = c
+        .digits(2)
+        .ok_or_else(|| err(input, "expected a 2-digit month"))?;
     if dashed && !c.eat(b'-') {
         return Err(err(input, "expected '-' after the month"));
     }
-    let day = c.digits(2).ok_or_else(|| err(input, "expected a 2-digit day"))?;
+    let day = c
+        .digits(2)
+        .ok_or_else(|| err(input, "expected a 2-digit day"))?;
     let date = i32::try_from(year)
         .ok()
         .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
@@ -183,13 +193,19 @@ fn parse_lenient(input: &str) -> Result<DateTime<FixedOffset>, DateParseError> {
     }
 
     // Time: HH:mm:ss or HHmmss, optional fraction.
-    let hour = c.digits(2).ok_or_else(|| err(input, "expected a 2-digit hour"))?;
+    let hour = c
+        .digits(2)
+        .ok_or_else(|| err(input, "expected a 2-digit hour"))?;
     let colon = c.eat(b':');
-    let minute = c.digits(2).ok_or_else(|| err(input, "expected 2-digit minutes"))?;
+    let minute = c
+        .digits(2)
+        .ok_or_else(|| err(input, "expected 2-digit minutes"))?;
     if colon && !c.eat(b':') {
         return Err(err(input, "expected ':' after the minutes"));
     }
-    let second = c.digits(2).ok_or_else(|| err(input, "expected 2-digit seconds"))?;
+    let second = c
+        .digits(2)
+        .ok_or_else(|| err(input, "expected 2-digit seconds"))?;
     let mut nanos = 0u32;
     if c.eat_any(b".,") {
         let mut count = 0;
@@ -223,7 +239,9 @@ fn parse_lenient(input: &str) -> Result<DateTime<FixedOffset>, DateParseError> {
             _ => return Err(err(input, "expected 'Z' or a '+hh:mm' offset")),
         };
         c.pos += 1;
-        let oh = c.digits(2).ok_or_else(|| err(input, "expected 2-digit offset hours"))?;
+        let oh = c
+            .digits(2)
+            .ok_or_else(|| err(input, "expected 2-digit offset hours"))?;
         let om = if c.rest_is_empty() {
             0
         } else {
@@ -269,25 +287,52 @@ mod tests {
     fn marketo_compact_with_one_fraction_digit() {
         let d = p("20200807T20:49:54.0t+0000");
         assert_eq!(d.to_iso8601(), "2020-08-07T20:49:54+00:00");
-        assert_eq!(p("20211231T08:00:00.000t+0000").to_iso8601(), "2021-12-31T08:00:00+00:00");
+        assert_eq!(
+            p("20211231T08:00:00.000t+0000").to_iso8601(),
+            "2021-12-31T08:00:00+00:00"
+        );
     }
 
     #[test]
     fn w3c_iso_with_colon_offset() {
         let d = p("2020-12-31T23:59:59-05:00");
         assert_eq!(d.to_iso8601(), "2020-12-31T23:59:59-05:00");
-        assert_eq!(utc("2020-12-31T23:59:59-05:00"), "2021-01-01T04:59:59+00:00");
+        assert_eq!(
+            utc("2020-12-31T23:59:59-05:00"),
+            "2021-01-01T04:59:59+00:00"
+        );
     }
 
     #[test]
     fn offsets_with_and_without_colon_and_z() {
-        assert_eq!(p("2020-12-31T23:59:59-0500"), p("2020-12-31T23:59:59-05:00"));
-        assert_eq!(p("2020-12-31T23:59:59+0530").to_iso8601(), "2020-12-31T23:59:59+05:30");
-        assert_eq!(p("2020-12-31T23:59:59+05").to_iso8601(), "2020-12-31T23:59:59+05:00");
-        assert_eq!(p("2020-12-31T23:59:59Z").to_iso8601(), "2020-12-31T23:59:59+00:00");
-        assert_eq!(p("2020-12-31T23:59:59z").to_iso8601(), "2020-12-31T23:59:59+00:00");
-        assert_eq!(p("2020-12-31T23:59:59.123Z").to_iso8601(), "2020-12-31T23:59:59+00:00");
-        assert_eq!(p("2020-12-31T23:59:59").to_iso8601(), "2020-12-31T23:59:59+00:00");
+        assert_eq!(
+            p("2020-12-31T23:59:59-0500"),
+            p("2020-12-31T23:59:59-05:00")
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59+0530").to_iso8601(),
+            "2020-12-31T23:59:59+05:30"
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59+05").to_iso8601(),
+            "2020-12-31T23:59:59+05:00"
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59Z").to_iso8601(),
+            "2020-12-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59z").to_iso8601(),
+            "2020-12-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59.123Z").to_iso8601(),
+            "2020-12-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            p("2020-12-31T23:59:59").to_iso8601(),
+            "2020-12-31T23:59:59+00:00"
+        );
     }
 
     #[test]
@@ -301,19 +346,44 @@ mod tests {
 
     #[test]
     fn zero_to_three_fraction_digits_keep_precision() {
-        assert_eq!(p("2020-01-02T03:04:05t+0000").as_datetime().timestamp_subsec_millis(), 0);
-        assert_eq!(p("2020-01-02T03:04:05.5t+0000").as_datetime().timestamp_subsec_millis(), 500);
-        assert_eq!(p("2020-01-02T03:04:05.12t+0000").as_datetime().timestamp_subsec_millis(), 120);
-        assert_eq!(p("2020-01-02T03:04:05.123t+0000").as_datetime().timestamp_subsec_millis(), 123);
         assert_eq!(
-            p("2020-01-02T03:04:05.123456789Z").as_datetime().timestamp_subsec_nanos(),
+            p("2020-01-02T03:04:05t+0000")
+                .as_datetime()
+                .timestamp_subsec_millis(),
+            0
+        );
+        assert_eq!(
+            p("2020-01-02T03:04:05.5t+0000")
+                .as_datetime()
+                .timestamp_subsec_millis(),
+            500
+        );
+        assert_eq!(
+            p("2020-01-02T03:04:05.12t+0000")
+                .as_datetime()
+                .timestamp_subsec_millis(),
+            120
+        );
+        assert_eq!(
+            p("2020-01-02T03:04:05.123t+0000")
+                .as_datetime()
+                .timestamp_subsec_millis(),
+            123
+        );
+        assert_eq!(
+            p("2020-01-02T03:04:05.123456789Z")
+                .as_datetime()
+                .timestamp_subsec_nanos(),
             123_456_789
         );
     }
 
     #[test]
     fn compact_time_and_bare_date() {
-        assert_eq!(p("20200807T204954Z").to_iso8601(), "2020-08-07T20:49:54+00:00");
+        assert_eq!(
+            p("20200807T204954Z").to_iso8601(),
+            "2020-08-07T20:49:54+00:00"
+        );
         assert_eq!(p("2020-08-07").to_iso8601(), "2020-08-07T00:00:00+00:00");
     }
 
@@ -337,7 +407,10 @@ mod tests {
     #[test]
     fn serde_round_trip_and_optional() {
         let d: MarketoDateTime = serde_json::from_str("\"2020-12-31T08:00:00.000t+0000\"").unwrap();
-        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2020-12-31T08:00:00+00:00\"");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            "\"2020-12-31T08:00:00+00:00\""
+        );
         #[derive(Deserialize)]
         struct W {
             #[serde(default, deserialize_with = "deserialize_opt")]
@@ -358,7 +431,10 @@ mod tests {
     fn display_and_conversions() {
         let now = Utc::now();
         let d = MarketoDateTime::from(now);
-        assert_eq!(d.to_string(), now.format("%Y-%m-%dT%H:%M:%S+00:00").to_string());
+        assert_eq!(
+            d.to_string(),
+            now.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+        );
         let parsed: MarketoDateTime = d.to_string().parse().unwrap();
         assert_eq!(parsed.to_utc().timestamp(), now.timestamp());
     }

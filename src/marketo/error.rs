@@ -337,6 +337,9 @@ pub(crate) fn classify(status: u16, code: Option<i32>, missing: Missing) -> (Err
                     (ErrorKind::EndpointMissing, Retry::Never)
                 }
             }),
+            // 611 is Marketo's catch-all "system error"; on /userservice with a 4xx it is the
+            // delete-in-use refusal, with a 5xx it is a server failure.
+            611 if status >= 500 => Some((ErrorKind::Transient, Retry::Ambiguous)),
             611 | 1022 => Some((ErrorKind::InUse, Retry::Never)),
             1004 | 1013 => Some((ErrorKind::NotFound, Retry::Never)),
             1005 | 1017 => Some((ErrorKind::AlreadyExists, Retry::Never)),
@@ -392,8 +395,10 @@ mod tests {
     #[test]
     fn success_false_and_identity_shape() {
         assert!(body_errors(&json!({"success":false})).is_some());
-        let e = body_errors(&json!({"error":"invalid_client","error_description":"Bad client credentials"}))
-            .unwrap();
+        let e = body_errors(
+            &json!({"error":"invalid_client","error_description":"Bad client credentials"}),
+        )
+        .unwrap();
         assert_eq!(e.code, None);
         assert_eq!(e.message, "invalid_client: Bad client credentials");
     }
@@ -426,6 +431,8 @@ mod tests {
         assert_eq!(c(500, 614), (Transient, Retry::Ambiguous));
         assert_eq!(c(500, 713), (Transient, Retry::Ambiguous));
         assert_eq!(c(400, 611), (InUse, Retry::Never));
+        assert_eq!(c(200, 611), (InUse, Retry::Never));
+        assert_eq!(c(500, 611), (Transient, Retry::Ambiguous));
         assert_eq!(c(409, 1022), (InUse, Retry::Never));
         assert_eq!(c(409, 1017), (AlreadyExists, Retry::Never));
         assert_eq!(c(404, 1013), (NotFound, Retry::Never));
@@ -436,12 +443,30 @@ mod tests {
 
     #[test]
     fn classification_of_610_depends_on_path() {
-        assert_eq!(classify(404, Some(610), Missing::Endpoint).0, ErrorKind::EndpointMissing);
-        assert_eq!(classify(404, Some(610), Missing::AdminObject).0, ErrorKind::EndpointMissing);
-        assert_eq!(classify(404, Some(610), Missing::Object).0, ErrorKind::NotFound);
-        assert_eq!(classify(404, Some(1013), Missing::AdminObject).0, ErrorKind::NotFound);
-        assert_eq!(classify(404, None, Missing::AdminObject).0, ErrorKind::NotFound);
-        assert_eq!(classify(404, None, Missing::Endpoint).0, ErrorKind::EndpointMissing);
+        assert_eq!(
+            classify(404, Some(610), Missing::Endpoint).0,
+            ErrorKind::EndpointMissing
+        );
+        assert_eq!(
+            classify(404, Some(610), Missing::AdminObject).0,
+            ErrorKind::EndpointMissing
+        );
+        assert_eq!(
+            classify(404, Some(610), Missing::Object).0,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(404, Some(1013), Missing::AdminObject).0,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(404, None, Missing::AdminObject).0,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            classify(404, None, Missing::Endpoint).0,
+            ErrorKind::EndpointMissing
+        );
     }
 
     #[test]

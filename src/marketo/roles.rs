@@ -6,8 +6,12 @@ use super::error::{Error, ErrorKind, Missing};
 use super::types::{NewRole, Role, RoleDetail, RoleUpdate};
 
 fn encode<T: serde::Serialize>(body: &T, what: &str) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(body)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot encode the {what}: {e}")))
+    serde_json::to_value(body).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("cannot encode the {what}: {e}"),
+        )
+    })
 }
 
 impl Client {
@@ -36,12 +40,11 @@ impl Client {
             let this = this.clone();
             let name = name.clone();
             async move {
-                if let Some(found) = this.find_role_by_name(&name).await? {
-                    if let Some(detail) = this.get_role(found.id).await? {
-                        return Ok(Lookup::Found(detail));
-                    }
-                }
-                Ok(Lookup::Resend(None))
+                let detail = match this.find_role_by_name(&name).await? {
+                    Some(found) => this.get_role(found.id).await?,
+                    None => None,
+                };
+                Ok(detail.map_or(Lookup::Resend(None), Lookup::Found))
             }
         })
         .await
@@ -86,6 +89,8 @@ impl Client {
         if let Some(exact) = roles.iter().find(|r| r.name == name) {
             return Ok(Some(exact.clone()));
         }
-        Ok(roles.into_iter().find(|r| r.name.eq_ignore_ascii_case(name)))
+        Ok(roles
+            .into_iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name)))
     }
 }

@@ -5,8 +5,12 @@ use super::error::{Error, ErrorKind, Missing};
 use super::types::{NewService, Service, ServiceDetail, ServiceUpdate};
 
 fn encode<T: serde::Serialize>(body: &T, what: &str) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(body)
-        .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot encode the {what}: {e}")))
+    serde_json::to_value(body).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("cannot encode the {what}: {e}"),
+        )
+    })
 }
 
 impl Client {
@@ -31,12 +35,11 @@ impl Client {
             let this = this.clone();
             let name = name.clone();
             async move {
-                if let Some(found) = this.find_service_by_name(&name).await? {
-                    if let Some(detail) = this.get_service(found.id).await? {
-                        return Ok(Lookup::Found(detail));
-                    }
-                }
-                Ok(Lookup::Resend(None))
+                let detail = match this.find_service_by_name(&name).await? {
+                    Some(found) => this.get_service(found.id).await?,
+                    None => None,
+                };
+                Ok(detail.map_or(Lookup::Resend(None), Lookup::Found))
             }
         })
         .await
@@ -73,7 +76,11 @@ impl Client {
     /// Deletes a service (`services/{serviceId}/delete.json`).
     pub async fn delete_service(&self, id: i64) -> Result<(), Error> {
         let id = id.to_string();
-        let call = Call::post(&["services", &id, "delete.json"], None, Missing::AdminObject);
+        let call = Call::post(
+            &["services", &id, "delete.json"],
+            None,
+            Missing::AdminObject,
+        );
         self.execute(&call, Mode::Delete).await.map(|_| ())
     }
 

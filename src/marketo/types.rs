@@ -16,7 +16,9 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+fn string_or_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -443,8 +445,17 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(u.userid, "jamie@houselannister.com");
-        assert_eq!(u.user_role_workspaces[1].ids(), RoleWorkspace { access_role_id: 2, workspace_id: 1008 });
-        assert_eq!(u.expires_at.unwrap().to_iso8601(), "2020-12-31T08:00:00+00:00");
+        assert_eq!(
+            u.user_role_workspaces[1].ids(),
+            RoleWorkspace {
+                access_role_id: 2,
+                workspace_id: 1008
+            }
+        );
+        assert_eq!(
+            u.expires_at.unwrap().to_iso8601(),
+            "2020-12-31T08:00:00+00:00"
+        );
         assert!(u.locked_reason.is_none());
     }
 
@@ -466,8 +477,10 @@ mod tests {
 
     #[test]
     fn role_accepts_both_flag_spellings() {
-        let a: Role = serde_json::from_value(json!({"id":1,"name":"Admin","description":"d","type":"system",
-            "isHidden":false,"isOnlyAllZones":true,"createdAt":"2026-11-28T04:20:00.000t+0000"}))
+        let a: Role = serde_json::from_value(
+            json!({"id":1,"name":"Admin","description":"d","type":"system",
+            "isHidden":false,"isOnlyAllZones":true,"createdAt":"2026-11-28T04:20:00.000t+0000"}),
+        )
         .unwrap();
         let b: Role = serde_json::from_value(json!({"id":1,"name":"Admin","type":"system",
             "hidden":false,"onlyAllZones":true}))
@@ -487,7 +500,10 @@ mod tests {
             email_address: "a@b.co".into(),
             first_name: "A".into(),
             last_name: "B".into(),
-            user_role_workspaces: vec![RoleWorkspace { access_role_id: 2, workspace_id: 0 }],
+            user_role_workspaces: vec![RoleWorkspace {
+                access_role_id: 2,
+                workspace_id: 0,
+            }],
             userid: None,
             api_only: true,
             expires_at: Some(MarketoDateTime::parse("2030-12-31T23:59:59-05:00").unwrap()),
@@ -499,22 +515,34 @@ mod tests {
                    "userRoleWorkspaces":[{"accessRoleId":2,"workspaceId":0}],
                    "apiOnly":true,"expiresAt":"2030-12-31T23:59:59-05:00"})
         );
-        assert_eq!(serde_json::to_value(UpdateUser::default()).unwrap(), json!({}));
         assert_eq!(
-            serde_json::to_value(NewService { display_name: "S".into(), description: None, api_only_user: "u".into() })
-                .unwrap(),
+            serde_json::to_value(UpdateUser::default()).unwrap(),
+            json!({})
+        );
+        assert_eq!(
+            serde_json::to_value(NewService {
+                display_name: "S".into(),
+                description: None,
+                api_only_user: "u".into()
+            })
+            .unwrap(),
             json!({"displayName":"S","apiOnlyUser":"u"})
         );
     }
 
     #[test]
     fn service_detail_hides_secret_in_debug() {
-        let d: ServiceDetail = serde_json::from_value(json!({"id":3,"displayName":"S","service":"Custom",
+        let d: ServiceDetail =
+            serde_json::from_value(json!({"id":3,"displayName":"S","service":"Custom",
             "apiOnlyUser":"u@x.io","clientId":"cid","clientSecret":"ABCDEFGHsecret123456"}))
-        .unwrap();
+            .unwrap();
         assert_eq!(d.client_secret.expose(), "ABCDEFGHsecret123456");
         assert!(!format!("{d:?}").contains("ABCDEFGHsecret123456"));
-        let t = TokenInfo { token: Secret::new("tok-abcdefg"), expires_in: 1, scope: "s".into() };
+        let t = TokenInfo {
+            token: Secret::new("tok-abcdefg"),
+            expires_in: 1,
+            scope: "s".into(),
+        };
         assert!(!format!("{t:?}").contains("tok-abcdefg"));
     }
 }

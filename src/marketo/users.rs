@@ -73,7 +73,8 @@ impl Client {
 
     async fn invitation_exists(&self, invite: &InviteUser) -> Result<bool, Error> {
         let userid = invite.userid.as_deref().unwrap_or(&invite.email_address);
-        if self.get_user(userid).await?.is_some() || self.get_invited_user(userid).await?.is_some() {
+        if self.get_user(userid).await?.is_some() || self.get_invited_user(userid).await?.is_some()
+        {
             return Ok(true);
         }
         if invite.userid.is_none() {
@@ -95,7 +96,11 @@ impl Client {
                 format!("cannot encode the update: {e}"),
             )
         })?;
-        let call = Call::post(&["users", userid, "update.json"], Some(body), Missing::Object);
+        let call = Call::post(
+            &["users", userid, "update.json"],
+            Some(body),
+            Missing::Object,
+        );
         parse(self.execute(&call, Mode::Idempotent).await?, "user")
     }
 

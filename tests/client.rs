@@ -1,0 +1,890 @@
+//! The Marketo client against the in-process emulator.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use marketo_emulator::{Config, Emulator, EmulatorHandle, Faults, Limits, RateLimit};
+use terraform_provider_marketo::marketo::{
+    self, Client, ClientConfig, ErrorKind, FoundUser, InviteUser, MarketoDateTime, NewRole,
+    NewService, RoleBodyShape, RoleUpdate, RoleWorkspace, Secret, ServiceUpdate, UpdateUser,
+    fetch_token,
+};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+const STANDARD_USER: i64 = 2;
+const DEFAULT_WS: i64 = 1;
+
+async fn start(config: Config) -> EmulatorHandle {
+    Emulator::start(config).await.expect("emulator starts")
+}
+
+fn identity_url(h: &EmulatorHandle) -> Url {
+    Url::parse(&format!("{}/identity", h.base_url())).expect("identity url")
+}
+
+/// A client with fast retries, so fault tests stay quick.
+fn config_for(h: &EmulatorHandle) -> ClientConfig {
+    let mut c = ClientConfig::new(
+        Url::parse(&h.base_url()).expect("base url"),
+        identity_url(h),
+        h.client_id(),
+        Secret::new(h.client_secret()),
+    );
+    c.retry.max_attempts = 12;
+    c.retry.base_delay = Duration::from_millis(2);
+    c.retry.max_delay = Duration::from_millis(40);
+    c.retry.max_total_time = Duration::from_secs(30);
+    c.retry.rate_limit_window = Duration::from_millis(30);
+    c.request_timeout = Duration::from_secs(10);
+    // Marketo's window is 20 s; tests keep the client-side limiter's proportion on a 1 s window.
+    c.rate_limit = marketo::RateLimit {
+        calls: 80,
+        per: Duration::from_secs(1),
+    };
+    c
+}
+
+fn client(h: &EmulatorHandle) -> Client {
+    Client::new(config_for(h)).expect("client")
+}
+
+fn api_user(email: &str, roles: Vec<RoleWorkspace>) -> InviteUser {
+    InviteUser {
+        email_address: email.to_owned(),
+        first_name: "Api".to_owned(),
+        last_name: "User".to_owned(),
+        user_role_workspaces: roles,
+        userid: None,
+        api_only: true,
+        expires_at: None,
+        reason: Some("integration".to_owned()),
+    }
+}
+
+fn pair(role: i64, ws: i64) -> RoleWorkspace {
+    RoleWorkspace {
+        access_role_id: role,
+        workspace_id: ws,
+    }
+}
+
+#[tokio::test]
+async fn client_users_lifecycle() {
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+
+    let workspaces = c.list_workspaces().await.unwrap();
+    assert!(workspaces.iter().any(|w| w.id == 0 && w.name == "AllZones"));
+    let roles = c.list_roles().await.unwrap();
+    let admin = roles.iter().find(|r| r.id == 1).expect("Admin role");
+    assert!(admin.is_only_all_zones);
+    assert_eq!(admin.role_type.as_deref(), Some("system"));
+
+    // Invite an API-only user: active at once.
+    let expires = MarketoDateTime::parse("2031-06-30T23:59:59-05:00").unwrap();
+    let mut invite = api_user("api.one@example.com", vec![pair(STANDARD_USER, DEFAULT_WS)]);
+    invite.expires_at = Some(expires);
+    c.invite_user(&invite).await.unwrap();
+    let user = c
+        .get_user("api.one@example.com")
+        .await
+        .unwrap()
+        .expect("active");
+    assert!(user.api_only);
+    assert_eq!(user.first_name, "Api");
+    assert_eq!(user.expires_at.map(|d| d.to_utc()), Some(expires.to_utc()));
+    assert_eq!(user.user_role_workspaces.len(), 1);
+    assert!(
+        c.get_invited_user("api.one@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        c.find_user("API.ONE@example.com").await.unwrap(),
+        Some(FoundUser::Active(_))
+    ));
+    let all = c.list_users().await.unwrap();
+    assert!(
+        all.iter()
+            .any(|u| u.userid == "api.one@example.com" && u.api_only)
+    );
+
+    // Inviting the same login again is refused.
+    let again = c.invite_user(&invite).await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::AlreadyExists, "{again}");
+    assert_eq!(again.code(), Some(1017));
+
+    // Update.
+    let updated = c
+        .update_user(
+            "api.one@example.com",
+            &UpdateUser {
+                first_name: Some("Renamed".into()),
+                expires_at: Some(MarketoDateTime::parse("2032-01-01T00:00:00Z").unwrap()),
+                ..UpdateUser::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.first_name, "Renamed");
+    assert_eq!(
+        updated.expires_at.unwrap().to_iso8601(),
+        MarketoDateTime::parse("2032-01-01T00:00:00Z")
+            .unwrap()
+            .to_iso8601()
+    );
+
+    // Role assignments, in both body shapes.
+    let after_add = c
+        .add_user_roles("api.one@example.com", &[pair(24, DEFAULT_WS)])
+        .await
+        .unwrap();
+    assert_eq!(after_add.len(), 2);
+    let mut bare_cfg = config_for(&h);
+    bare_cfg.role_body_shape = RoleBodyShape::BareArray;
+    let bare = Client::new(bare_cfg).unwrap();
+    let after_bare = bare
+        .add_user_roles("api.one@example.com", &[pair(25, DEFAULT_WS)])
+        .await
+        .unwrap();
+    assert_eq!(after_bare.len(), 3);
+    let held = c.get_user_roles("api.one@example.com").await.unwrap();
+    assert_eq!(held.len(), 3);
+    let remaining = c
+        .delete_user_roles(
+            "api.one@example.com",
+            &[pair(24, DEFAULT_WS), pair(25, DEFAULT_WS)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        remaining.iter().map(|r| r.ids()).collect::<Vec<_>>(),
+        vec![pair(STANDARD_USER, DEFAULT_WS)]
+    );
+
+    // Delete; a second delete is NotFound.
+    c.delete_user("api.one@example.com").await.unwrap();
+    assert!(c.get_user("api.one@example.com").await.unwrap().is_none());
+    let gone = c.delete_user("api.one@example.com").await.unwrap_err();
+    assert_eq!(gone.kind(), ErrorKind::NotFound);
+    assert!(c.find_user("api.one@example.com").await.unwrap().is_none());
+
+    // A normal user is pending until accepted.
+    let mut person = api_user("person@example.com", vec![pair(STANDARD_USER, DEFAULT_WS)]);
+    person.api_only = false;
+    c.invite_user(&person).await.unwrap();
+    assert!(c.get_user("person@example.com").await.unwrap().is_none());
+    let pending = c
+        .get_invited_user("person@example.com")
+        .await
+        .unwrap()
+        .expect("pending");
+    assert_eq!(pending.status.as_deref(), Some("pending"));
+    assert!(matches!(
+        c.find_user("person@example.com").await.unwrap(),
+        Some(FoundUser::Pending(_))
+    ));
+    h.accept_invite("person@example.com").unwrap();
+    assert!(matches!(
+        c.find_user("person@example.com").await.unwrap(),
+        Some(FoundUser::Active(_))
+    ));
+
+    let mut later = api_user("later@example.com", vec![pair(STANDARD_USER, DEFAULT_WS)]);
+    later.api_only = false;
+    c.invite_user(&later).await.unwrap();
+    c.delete_invited_user("later@example.com").await.unwrap();
+    assert!(
+        c.get_invited_user("later@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_ims_userids_are_found_by_email() {
+    let mut config = Config::default().without_limits();
+    config.ims = true;
+    let h = start(config).await;
+    let c = client(&h);
+    c.invite_user(&api_user(
+        "ims.api@example.com",
+        vec![pair(STANDARD_USER, DEFAULT_WS)],
+    ))
+    .await
+    .unwrap();
+    let found = c
+        .find_user("ims.api@example.com")
+        .await
+        .unwrap()
+        .expect("found by email");
+    assert_ne!(found.userid(), "ims.api@example.com");
+    assert!(found.userid().ends_with("@adobe.com"));
+    assert_eq!(found.email_address(), "ims.api@example.com");
+    let FoundUser::Active(user) = found else {
+        panic!("API-only users are active");
+    };
+    c.update_user(
+        &user.userid,
+        &UpdateUser {
+            last_name: Some("Guid".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.delete_user(&user.userid).await.unwrap();
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_roles_lifecycle() {
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+    let permissions = c.list_permissions().await.unwrap();
+    assert!(permissions.iter().any(|p| p == "Read-Only Lead"));
+
+    let role = c
+        .create_role(&NewRole {
+            name: "Lead Reader".into(),
+            description: Some("reads leads".into()),
+            permissions: vec!["Read-Only Lead".into()],
+        })
+        .await
+        .unwrap();
+    assert_eq!(role.role.name, "Lead Reader");
+    assert_eq!(role.role.role_type.as_deref(), Some("custom"));
+    assert_eq!(role.permissions, vec!["Read-Only Lead"]);
+    assert_eq!(
+        c.get_role(role.role.id).await.unwrap().as_ref(),
+        Some(&role)
+    );
+    let by_name = c
+        .find_role_by_name("lead reader")
+        .await
+        .unwrap()
+        .expect("by name");
+    assert_eq!(by_name.id, role.role.id);
+
+    let dup = c
+        .create_role(&NewRole {
+            name: "LEAD READER".into(),
+            description: None,
+            permissions: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (dup.kind(), dup.code(), dup.status()),
+        (ErrorKind::AlreadyExists, Some(1017), Some(409))
+    );
+    let bad = c
+        .create_role(&NewRole {
+            name: "Bad".into(),
+            description: None,
+            permissions: vec!["Read-Only Leed".into()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (bad.kind(), bad.code()),
+        (ErrorKind::Validation, Some(1003))
+    );
+    assert!(bad.message().contains("Read-Only Leed"));
+    let blank = c
+        .create_role(&NewRole {
+            name: " ".into(),
+            description: None,
+            permissions: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (blank.kind(), blank.code()),
+        (ErrorKind::Validation, Some(701))
+    );
+
+    let updated = c
+        .update_role(
+            role.role.id,
+            &RoleUpdate {
+                permissions: Some(vec!["Read-Write Lead".into(), "Read-Only Activity".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.permissions,
+        vec!["Read-Only Activity", "Read-Write Lead"]
+    );
+    assert_eq!(updated.role.description.as_deref(), Some("reads leads"));
+
+    assert!(c.get_role(987_654).await.unwrap().is_none());
+    let system = c.delete_role(1).await.unwrap_err();
+    assert_eq!(
+        (system.kind(), system.code()),
+        (ErrorKind::Validation, Some(709))
+    );
+
+    // A role held by a user cannot be deleted: InUse, naming the user.
+    c.invite_user(&api_user(
+        "holder@example.com",
+        vec![pair(role.role.id, DEFAULT_WS)],
+    ))
+    .await
+    .unwrap();
+    let held = c.delete_role(role.role.id).await.unwrap_err();
+    assert_eq!((held.kind(), held.code()), (ErrorKind::InUse, Some(1022)));
+    assert!(held.message().contains("holder@example.com"), "{held}");
+    c.delete_user("holder@example.com").await.unwrap();
+    c.delete_role(role.role.id).await.unwrap();
+    assert!(c.get_role(role.role.id).await.unwrap().is_none());
+    let missing = c.delete_role(role.role.id).await.unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_services_lifecycle_and_credentials_log_in() {
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+    c.invite_user(&api_user(
+        "svc.owner@example.com",
+        vec![pair(STANDARD_USER, DEFAULT_WS)],
+    ))
+    .await
+    .unwrap();
+    let svc = c
+        .create_service(&NewService {
+            display_name: "CRM Sync".into(),
+            description: Some("sync".into()),
+            api_only_user: "svc.owner@example.com".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(svc.service.api_only_user, "svc.owner@example.com");
+    assert_eq!(svc.service.service.as_deref(), Some("Custom"));
+    assert!(!svc.client_secret.is_empty());
+    assert!(!format!("{svc:?}").contains(svc.client_secret.expose()));
+
+    // The new credentials obtain a token scoped to the owner.
+    let token = fetch_token(
+        &identity_url(&h),
+        &svc.service.client_id,
+        &svc.client_secret,
+    )
+    .await
+    .unwrap();
+    assert_eq!(token.scope, "svc.owner@example.com");
+    assert!(token.expires_in > 0);
+
+    let got = c
+        .get_service(svc.service.id)
+        .await
+        .unwrap()
+        .expect("service");
+    assert_eq!(got.client_secret, svc.client_secret);
+    let listed = c.list_services().await.unwrap();
+    assert!(listed.iter().any(|s| s.id == svc.service.id));
+    assert_eq!(
+        c.find_service_by_client_id(&svc.service.client_id)
+            .await
+            .unwrap()
+            .map(|s| s.id),
+        Some(svc.service.id)
+    );
+    assert_eq!(
+        c.find_service_by_name("crm sync")
+            .await
+            .unwrap()
+            .map(|s| s.id),
+        Some(svc.service.id)
+    );
+    let updated = c
+        .update_service(
+            svc.service.id,
+            &ServiceUpdate {
+                description: Some("new".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.service.description.as_deref(), Some("new"));
+    assert_eq!(updated.service.display_name, "CRM Sync");
+
+    let dup = c
+        .create_service(&NewService {
+            display_name: "crm SYNC".into(),
+            description: None,
+            api_only_user: "svc.owner@example.com".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(dup.kind(), ErrorKind::AlreadyExists);
+    let bad_owner = c
+        .create_service(&NewService {
+            display_name: "X".into(),
+            description: None,
+            api_only_user: "nobody@example.com".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (bad_owner.kind(), bad_owner.code()),
+        (ErrorKind::Validation, Some(1003))
+    );
+
+    // The owner cannot go first: 611 is InUse.
+    let in_use = c.delete_user("svc.owner@example.com").await.unwrap_err();
+    assert_eq!(
+        (in_use.kind(), in_use.code(), in_use.status()),
+        (ErrorKind::InUse, Some(611), Some(400))
+    );
+    assert!(!in_use.to_string().contains(svc.client_secret.expose()));
+
+    c.delete_service(svc.service.id).await.unwrap();
+    assert!(c.get_service(svc.service.id).await.unwrap().is_none());
+    c.delete_user("svc.owner@example.com").await.unwrap();
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_fetches_one_token_for_many_concurrent_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.jsonl");
+    let mut config = Config::default().without_limits();
+    config.log_file = Some(log.clone());
+    let h = start(config).await;
+    let c = client(&h);
+    let mut set = JoinSet::new();
+    for _ in 0..24 {
+        let c = c.clone();
+        set.spawn(async move { c.list_roles().await.map(|r| r.len()) });
+    }
+    while let Some(r) = set.join_next().await {
+        assert!(r.unwrap().unwrap() > 0);
+    }
+    for _ in 0..6 {
+        c.list_workspaces().await.unwrap();
+    }
+    let m = c.metrics();
+    assert_eq!(m.identity_requests, 1, "{m:?}");
+    assert_eq!(m.api_requests, 30);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let identity_lines = text
+        .lines()
+        .filter(|l| l.contains("/identity/oauth/token"))
+        .count();
+    assert_eq!(identity_lines, 1, "{text}");
+    // The emulator logs the query redacted; our secret never reaches its log in clear.
+    assert!(!text.contains(h.client_secret()));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_renews_an_expired_token_on_602() {
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+    c.list_roles().await.unwrap();
+    h.expire_tokens();
+    c.list_roles().await.unwrap();
+    let m = c.metrics();
+    assert_eq!(m.token_rejections, 1, "{m:?}");
+    assert_eq!(m.identity_requests, 2, "{m:?}");
+    assert_eq!(m.retries, 0);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_lives_through_short_token_lifetimes() {
+    let mut config = Config::default().without_limits();
+    config.token_ttl = Duration::from_secs(1);
+    let h = start(config).await;
+    let c = client(&h);
+    let started = Instant::now();
+    let mut calls = 0;
+    while started.elapsed() < Duration::from_millis(2600) {
+        c.list_workspaces().await.unwrap();
+        calls += 1;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let m = c.metrics();
+    assert!(m.identity_requests >= 3, "{m:?}");
+    assert_eq!(m.api_requests, calls + m.token_rejections, "{m:?}");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_wrong_secret_is_unauthorized_without_the_secret() {
+    let h = start(Config::default().without_limits()).await;
+    let mut cfg = config_for(&h);
+    cfg.client_secret = Secret::new("wrong-secret-0123456789");
+    let c = Client::new(cfg).unwrap();
+    let e = c.list_roles().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(e.status(), Some(401));
+    assert!(
+        e.to_string()
+            .contains("Marketo rejected the client_id/client_secret"),
+        "{e}"
+    );
+    for text in [e.to_string(), format!("{e:?}")] {
+        assert!(!text.contains("wrong-secret-0123456789"), "{text}");
+    }
+    assert_eq!(
+        c.metrics().identity_requests,
+        1,
+        "a rejected secret is not retried"
+    );
+    let e = c.authenticate().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    let e = fetch_token(
+        &identity_url(&h),
+        h.client_id(),
+        &Secret::new("wrong-secret-0123456789"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert!(!format!("{e} {e:?}").contains("wrong-secret-0123456789"));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_backs_off_on_606_and_615_until_it_succeeds() {
+    let mut config = Config::default();
+    config.set_limits(Limits {
+        rate_limit: Some(RateLimit {
+            calls: 8,
+            per: Duration::from_secs(1),
+        }),
+        concurrency: Some(2),
+        daily_quota: None,
+    });
+    let h = start(config).await;
+    // No client-side politeness: the server's limits must be met by back-off alone.
+    let mut cfg = config_for(&h);
+    cfg.max_concurrency = 16;
+    cfg.rate_limit = marketo::RateLimit {
+        calls: 1000,
+        per: Duration::from_secs(1),
+    };
+    cfg.retry.rate_limit_window = Duration::from_millis(500);
+    cfg.retry.max_attempts = 20;
+    let c = Client::new(cfg).unwrap();
+    let mut set = JoinSet::new();
+    for _ in 0..20 {
+        let c = c.clone();
+        set.spawn(async move { c.list_workspaces().await });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    assert!(c.metrics().retries > 0, "{:?}", c.metrics());
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_side_limits_keep_under_the_servers() {
+    let mut config = Config::default();
+    config.set_limits(Limits {
+        rate_limit: Some(RateLimit {
+            calls: 10,
+            per: Duration::from_secs(1),
+        }),
+        concurrency: Some(2),
+        daily_quota: None,
+    });
+    let h = start(config).await;
+    let mut cfg = config_for(&h);
+    cfg.max_concurrency = 2;
+    cfg.rate_limit = marketo::RateLimit {
+        calls: 10,
+        per: Duration::from_millis(1100),
+    };
+    let c = Client::new(cfg).unwrap();
+    let mut set = JoinSet::new();
+    for _ in 0..24 {
+        let c = c.clone();
+        set.spawn(async move { c.list_roles().await });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    let m = c.metrics();
+    assert_eq!(
+        m.retries, 0,
+        "the client itself never tripped 606/615: {m:?}"
+    );
+    assert_eq!(m.api_requests, 24);
+    h.shutdown().await;
+}
+
+/// The key reliability proof: with 30 % of calls failing (including "apply, then drop the reply"),
+/// every create succeeds exactly once and every delete succeeds.
+#[tokio::test]
+async fn client_faults_never_duplicate_creates() {
+    const N: usize = 12;
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+    h.set_faults(Some(Faults {
+        rate: 0.3,
+        seed: 20_261_128,
+    }));
+
+    let mut set = JoinSet::new();
+    for i in 0..N {
+        let c = c.clone();
+        set.spawn(async move {
+            c.create_role(&NewRole {
+                name: format!("Fault Role {i}"),
+                description: None,
+                permissions: vec!["Read-Only Lead".into()],
+            })
+            .await
+        });
+    }
+    let mut role_ids = Vec::new();
+    while let Some(r) = set.join_next().await {
+        role_ids.push(r.unwrap().unwrap().role.id);
+    }
+    role_ids.sort_unstable();
+
+    let mut set = JoinSet::new();
+    for (i, role) in role_ids.iter().copied().enumerate() {
+        let c = c.clone();
+        set.spawn(async move {
+            let email = format!("fault.user.{i}@example.com");
+            c.invite_user(&api_user(&email, vec![pair(STANDARD_USER, DEFAULT_WS)]))
+                .await?;
+            let held = c
+                .add_user_roles(&email, &[pair(role, DEFAULT_WS), pair(24, DEFAULT_WS)])
+                .await?;
+            assert_eq!(held.len(), 3);
+            let held = c.delete_user_roles(&email, &[pair(24, DEFAULT_WS)]).await?;
+            assert_eq!(held.len(), 2);
+            let svc = c
+                .create_service(&NewService {
+                    display_name: format!("Fault Service {i}"),
+                    description: None,
+                    api_only_user: email.clone(),
+                })
+                .await?;
+            Ok::<_, marketo::Error>((email, svc))
+        });
+    }
+    let mut created = Vec::new();
+    while let Some(r) = set.join_next().await {
+        created.push(r.unwrap().unwrap());
+    }
+
+    h.set_faults(None);
+    let snap = h.snapshot();
+    let role_names: Vec<_> = snap
+        .roles
+        .iter()
+        .filter(|r| r.name.starts_with("Fault Role"))
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(role_names.len(), N, "{role_names:?}");
+    assert_eq!(role_names.iter().collect::<HashSet<_>>().len(), N);
+    let users: Vec<_> = snap
+        .users
+        .iter()
+        .filter(|u| u.email_address.starts_with("fault.user."))
+        .collect();
+    assert_eq!(users.len(), N);
+    for u in &users {
+        assert_eq!(u.user_role_workspaces.len(), 2, "{u:?}");
+    }
+    let services: Vec<_> = snap
+        .services
+        .iter()
+        .filter(|s| s.display_name.starts_with("Fault Service"))
+        .collect();
+    assert_eq!(services.len(), N);
+    // What each create returned is what the emulator holds, secret included.
+    for (email, svc) in &created {
+        let s = services
+            .iter()
+            .find(|s| i64::from(s.id) == svc.service.id)
+            .expect("returned service exists");
+        assert_eq!(&s.api_only_user, email);
+        fetch_token(
+            &identity_url(&h),
+            &svc.service.client_id,
+            &svc.client_secret,
+        )
+        .await
+        .unwrap();
+    }
+    let m = c.metrics();
+    assert!(
+        m.retries > 0 && m.lookups > 0,
+        "faults were exercised: {m:?}"
+    );
+
+    // Deletes under faults too.
+    h.set_faults(Some(Faults { rate: 0.3, seed: 7 }));
+    let mut set = JoinSet::new();
+    for (email, svc) in created {
+        let c = c.clone();
+        set.spawn(async move {
+            c.delete_service(svc.service.id).await?;
+            c.delete_user(&email).await
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    for id in role_ids {
+        c.delete_role(id).await.unwrap();
+    }
+    h.set_faults(None);
+    let snap = h.snapshot();
+    assert!(!snap.roles.iter().any(|r| r.name.starts_with("Fault Role")));
+    assert!(
+        !snap
+            .users
+            .iter()
+            .any(|u| u.email_address.starts_with("fault.user."))
+    );
+    assert!(
+        !snap
+            .services
+            .iter()
+            .any(|s| s.display_name.starts_with("Fault Service"))
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_reports_missing_admin_endpoints() {
+    let h = start(Config::default().without_limits()).await;
+    let mut cfg = config_for(&h);
+    // Every path under this prefix is unknown to the emulator: 404 with code 610.
+    cfg.endpoint = Url::parse(&format!("{}/no-such-api/", h.base_url())).unwrap();
+    let c = Client::new(cfg).unwrap();
+    let e = c.get_role(1).await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.status(), e.code()),
+        (ErrorKind::EndpointMissing, Some(404), Some(610))
+    );
+    let e = c.list_permissions().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::EndpointMissing);
+    let e = c
+        .create_role(&NewRole {
+            name: "R".into(),
+            description: None,
+            permissions: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::EndpointMissing);
+    let e = c.get_service(1).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::EndpointMissing);
+    let e = c.list_services().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::EndpointMissing);
+    assert_eq!(c.metrics().retries, 0);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_gives_up_and_cancels_cleanly() {
+    let h = start(Config::default().without_limits()).await;
+    let mut cfg = config_for(&h);
+    cfg.retry.max_attempts = 3;
+    let c = Client::new(cfg).unwrap();
+    c.authenticate().await.unwrap();
+    h.set_faults(Some(Faults { rate: 1.0, seed: 3 }));
+    let e = c.list_roles().await.unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Transient | ErrorKind::RateLimited),
+        "{e}"
+    );
+    assert_eq!(c.metrics().retries, 2);
+
+    // Cancellation cuts the back-off short.
+    let mut slow = config_for(&h);
+    slow.retry.base_delay = Duration::from_secs(5);
+    slow.retry.max_delay = Duration::from_secs(5);
+    slow.retry.rate_limit_window = Duration::from_secs(5);
+    let token = CancellationToken::new();
+    let slow = Client::new(slow).unwrap().with_cancellation(token.clone());
+    let canceller = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        token.cancel();
+    });
+    let started = Instant::now();
+    let e = slow.list_roles().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    canceller.await.unwrap();
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_errors_never_contain_secrets() {
+    let h = start(Config::default().without_limits()).await;
+    let c = client(&h);
+    let token = fetch_token(
+        &identity_url(&h),
+        h.client_id(),
+        &Secret::new(h.client_secret()),
+    )
+    .await
+    .unwrap();
+    let secrets = [
+        h.client_secret().to_owned(),
+        token.token.expose().to_owned(),
+    ];
+    let mut errors = Vec::new();
+    errors.push(c.delete_role(1).await.unwrap_err());
+    errors.push(c.get_user_roles("nobody@example.com").await.unwrap_err());
+    errors.push(
+        c.create_role(&NewRole {
+            name: "".into(),
+            description: None,
+            permissions: vec![],
+        })
+        .await
+        .unwrap_err(),
+    );
+    let mut wrong = config_for(&h);
+    wrong.client_secret = Secret::new(format!("{}-nope", h.client_secret()));
+    errors.push(Client::new(wrong).unwrap().list_roles().await.unwrap_err());
+    let mut cfg = config_for(&h);
+    cfg.retry.max_attempts = 2;
+    let flaky = Client::new(cfg).unwrap();
+    flaky.authenticate().await.unwrap();
+    h.set_faults(Some(Faults {
+        rate: 1.0,
+        seed: 11,
+    }));
+    for _ in 0..4 {
+        errors.push(flaky.list_workspaces().await.unwrap_err());
+    }
+    h.set_faults(None);
+    let mut dead = config_for(&h);
+    dead.endpoint = Url::parse("http://127.0.0.1:9/").unwrap();
+    dead.identity_endpoint = Url::parse("http://127.0.0.1:9/identity").unwrap();
+    dead.retry.max_attempts = 1;
+    errors.push(Client::new(dead).unwrap().list_roles().await.unwrap_err());
+    for e in &errors {
+        for text in [e.to_string(), format!("{e:?}"), e.message().to_owned()] {
+            for s in &secrets {
+                assert!(!text.contains(s.as_str()), "secret in {text}");
+            }
+        }
+    }
+    assert!(!format!("{c:?}").contains(h.client_secret()));
+    assert!(!format!("{token:?}").contains(token.token.expose()));
+    h.shutdown().await;
+}
