@@ -1,4 +1,3 @@
 //! One integration-test binary; each area is a module.
 mod client;
 mod protocol;
-mod support;
