@@ -45,7 +45,7 @@ bench: tools ## time plan/apply/destroy with many resources through Terraform (r
 
 .PHONY: docs
 docs: ## regenerate docs/ from the provider's schema
-	$(CARGO) run --quiet --bin terraform-provider-marketo -- --docs docs
+	UPDATE_DOCS=1 $(CARGO) test --test integration -- docs::
 
 .PHONY: install
 install: ## build a release binary and install it as a local filesystem mirror in ~/.terraform.d/plugins

@@ -12,6 +12,7 @@
 
 pub mod codec;
 pub mod diag;
+pub mod docs;
 pub mod proto;
 pub mod provider;
 pub mod schema;

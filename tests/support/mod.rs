@@ -18,3 +18,17 @@ pub async fn start(config: Config) -> EmulatorHandle {
         Err(e) => panic!("the emulator did not start: {e}"),
     }
 }
+
+/// A Marketo client of our own pointed at `emu`, for changing things behind Terraform's back.
+pub fn client(emu: &EmulatorHandle) -> terraform_provider_marketo::marketo::Client {
+    use terraform_provider_marketo::marketo::{Client, ClientConfig, Secret};
+    let base = url::Url::parse(&emu.base_url()).expect("emulator URL");
+    let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).expect("identity URL");
+    Client::new(ClientConfig::new(
+        base,
+        identity,
+        emu.client_id(),
+        Secret::new(emu.client_secret()),
+    ))
+    .expect("client")
+}

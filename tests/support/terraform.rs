@@ -116,7 +116,10 @@ impl Terraform {
             ("RUST_BACKTRACE".into(), "0".into()),
             ("MARKETO_ENDPOINT".into(), emu.base_url()),
             ("MARKETO_CLIENT_ID".into(), emu.client_id().to_string()),
-            ("MARKETO_CLIENT_SECRET".into(), emu.client_secret().to_string()),
+            (
+                "MARKETO_CLIENT_SECRET".into(),
+                emu.client_secret().to_string(),
+            ),
         ];
         Terraform {
             bin: binary(),

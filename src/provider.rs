@@ -1,0 +1,470 @@
+//! The `marketo` provider: its configuration block, and the one Marketo client every resource
+//! and data source of a provider process shares once Terraform has configured it.
+
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use url::Url;
+
+use crate::data_sources;
+use crate::marketo::{self, Client, ClientConfig, Secret};
+use crate::plugin::{
+    Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
+    Diagnostics, Provider, Resource, Schema, Type, Value,
+};
+use crate::resources;
+
+/// The provider's source address.
+pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
+
+/// One provider setting: its attribute name and the environment variable that can supply it.
+struct Setting {
+    attr: &'static str,
+    env: &'static str,
+}
+
+const MUNCHKIN_ID: Setting = Setting {
+    attr: "munchkin_id",
+    env: "MARKETO_MUNCHKIN_ID",
+};
+const ENDPOINT: Setting = Setting {
+    attr: "endpoint",
+    env: "MARKETO_ENDPOINT",
+};
+const IDENTITY_ENDPOINT: Setting = Setting {
+    attr: "identity_endpoint",
+    env: "MARKETO_IDENTITY_ENDPOINT",
+};
+const CLIENT_ID: Setting = Setting {
+    attr: "client_id",
+    env: "MARKETO_CLIENT_ID",
+};
+const CLIENT_SECRET: Setting = Setting {
+    attr: "client_secret",
+    env: "MARKETO_CLIENT_SECRET",
+};
+
+/// What resources and data sources share: the client, set once by `ConfigureProvider`.
+#[derive(Debug, Default)]
+pub struct Shared {
+    client: OnceLock<Client>,
+}
+
+impl Shared {
+    /// The configured client, bound to `ctx` so that `StopProvider` cancels its calls.
+    pub fn client(&self, ctx: &Context) -> Result<Client, Diagnostics> {
+        match self.client.get() {
+            Some(client) => Ok(client.with_cancellation(ctx.cancellation().clone())),
+            None => Err(Diagnostic::error(
+                "Provider not configured",
+                "The marketo provider was used before Terraform configured it. This is a bug in \
+                 Terraform or in the provider; please report it.",
+            )
+            .into_diagnostics()),
+        }
+    }
+}
+
+/// The `marketo` provider.
+#[derive(Debug, Default)]
+pub struct MarketoProvider {
+    shared: Arc<Shared>,
+}
+
+impl MarketoProvider {
+    /// A provider not yet configured.
+    pub fn new() -> MarketoProvider {
+        MarketoProvider::default()
+    }
+}
+
+/// Where the provider block's settings ended up.
+#[derive(Debug)]
+struct Settings {
+    endpoint: Url,
+    identity_endpoint: Url,
+    client_id: String,
+    client_secret: Secret,
+}
+
+/// A setting from the configuration, else from its environment variable. `Err` for an unknown
+/// value (it comes from a resource not yet created).
+fn lookup(config: &Value, setting: &Setting) -> Result<Option<String>, Diagnostic> {
+    match config.get(setting.attr) {
+        Value::Unknown => Err(Diagnostic::error(
+            "Provider setting not known until apply",
+            format!(
+                "`{}` depends on a value that is only known after apply. The marketo provider must \
+                 know where and how to connect while planning: use a literal, a variable, or the \
+                 environment variable {}.",
+                setting.attr, setting.env
+            ),
+        )
+        .at(AttributePath::root(setting.attr))),
+        Value::String(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        _ => Ok(std::env::var(setting.env)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())),
+    }
+}
+
+/// Checks a Munchkin id such as `123-ABC-456`.
+fn check_munchkin_id(id: &str) -> Result<(), String> {
+    let parts: Vec<&str> = id.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 3
+        && parts[0].chars().all(|c| c.is_ascii_digit())
+        && parts[1].len() == 3
+        && parts[1].chars().all(|c| c.is_ascii_alphabetic())
+        && parts[2].len() == 3
+        && parts[2].chars().all(|c| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{id}\" is not a Munchkin id: expected three digits, three letters and three digits, \
+             such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)"
+        ))
+    }
+}
+
+/// Parses an endpoint URL: HTTPS, or HTTP on a loopback address (the emulator).
+fn check_endpoint(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| {
+        format!("\"{text}\" is not a URL ({e}); expected e.g. https://123-ABC-456.mktorest.com")
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if marketo::is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "\"{text}\" uses plain HTTP: Marketo credentials and tokens must travel over HTTPS \
+                 (plain HTTP is allowed only for loopback addresses such as a local emulator)"
+            ));
+        }
+        other => return Err(format!("\"{text}\" has scheme {other}; expected https")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("\"{text}\" has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("\"{text}\" must not carry a query or a fragment"));
+    }
+    Ok(url)
+}
+
+fn setting_error(setting: &Setting, summary: &str, detail: String) -> Diagnostic {
+    Diagnostic::error(summary, detail).at(AttributePath::root(setting.attr))
+}
+
+/// Resolves and checks every setting; `None` when something is missing or wrong (then `diags`
+/// says what).
+fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
+    let mut get = |s: &Setting| match lookup(config, s) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    let munchkin = get(&MUNCHKIN_ID);
+    let endpoint = get(&ENDPOINT);
+    let identity = get(&IDENTITY_ENDPOINT);
+    let client_id = get(&CLIENT_ID);
+    let client_secret = get(&CLIENT_SECRET);
+    if diags.has_errors() {
+        return None;
+    }
+
+    // Configuration wins over the environment; within each, `endpoint` wins over `munchkin_id`.
+    let in_config = |s: &Setting| {
+        config
+            .get(s.attr)
+            .as_str()
+            .is_some_and(|v| !v.trim().is_empty())
+    };
+    enum Source {
+        Endpoint(String),
+        Munchkin(String),
+    }
+    let source = if in_config(&MUNCHKIN_ID) && in_config(&ENDPOINT) {
+        diags.push(setting_error(
+            &ENDPOINT,
+            "Conflicting provider settings",
+            "Set either `munchkin_id` or `endpoint`, not both: the Munchkin id only serves to \
+             build the endpoint https://<munchkin_id>.mktorest.com."
+                .to_string(),
+        ));
+        None
+    } else if in_config(&ENDPOINT) || (!in_config(&MUNCHKIN_ID) && endpoint.is_some()) {
+        endpoint.map(Source::Endpoint)
+    } else {
+        munchkin.map(Source::Munchkin)
+    };
+    let endpoint_url = match source {
+        Some(Source::Endpoint(e)) => match check_endpoint(&e) {
+            Ok(u) => Some(u),
+            Err(msg) => {
+                diags.push(setting_error(
+                    &ENDPOINT,
+                    "Invalid Marketo endpoint",
+                    format!("{msg}. Set by `endpoint` or {}.", ENDPOINT.env),
+                ));
+                None
+            }
+        },
+        Some(Source::Munchkin(m)) => match check_munchkin_id(&m).and_then(|()| {
+            Url::parse(&format!("https://{}.mktorest.com", m.to_ascii_uppercase()))
+                .map_err(|e| format!("\"{m}\" does not make a valid host name: {e}"))
+        }) {
+            Ok(u) => Some(u),
+            Err(msg) => {
+                diags.push(setting_error(
+                    &MUNCHKIN_ID,
+                    "Invalid Munchkin id",
+                    format!("{msg}. Set by `munchkin_id` or {}.", MUNCHKIN_ID.env),
+                ));
+                None
+            }
+        },
+        None if diags.has_errors() => None,
+        None => {
+            diags.push(setting_error(
+                &MUNCHKIN_ID,
+                "Missing Marketo instance",
+                format!(
+                    "Tell the provider which Marketo instance to manage: set `munchkin_id` (or the \
+                     environment variable {}) to the instance's Munchkin id such as 123-ABC-456, or \
+                     `endpoint` (or {}) to its REST endpoint.",
+                    MUNCHKIN_ID.env, ENDPOINT.env
+                ),
+            ));
+            None
+        }
+    };
+
+    let identity_url = match (&identity, &endpoint_url) {
+        (Some(text), _) => match check_endpoint(text) {
+            Ok(u) => Some(u),
+            Err(msg) => {
+                diags.push(setting_error(
+                    &IDENTITY_ENDPOINT,
+                    "Invalid identity endpoint",
+                    format!(
+                        "{msg}. Set by `identity_endpoint` or {}.",
+                        IDENTITY_ENDPOINT.env
+                    ),
+                ));
+                None
+            }
+        },
+        (None, Some(base)) => {
+            let joined = format!("{}/identity", base.as_str().trim_end_matches('/'));
+            Url::parse(&joined).ok()
+        }
+        (None, None) => None,
+    };
+
+    let mut required = |setting: &Setting, value: Option<String>, what: &str| {
+        if value.is_none() {
+            diags.push(setting_error(
+                setting,
+                &format!("Missing {what}"),
+                format!(
+                    "Set `{}` in the provider block or the environment variable {}: the {what} of a \
+                     LaunchPoint custom service whose API-only user may manage users (Access API \
+                     permission \"Access User Management Api\").",
+                    setting.attr, setting.env
+                ),
+            ));
+        }
+        value
+    };
+    let client_id = required(&CLIENT_ID, client_id, "client ID");
+    let client_secret = required(&CLIENT_SECRET, client_secret, "client secret");
+
+    Some(Settings {
+        endpoint: endpoint_url?,
+        identity_endpoint: identity_url?,
+        client_id: client_id?,
+        client_secret: Secret::new(client_secret?),
+    })
+}
+
+fn provider_schema() -> Schema {
+    let s = |name: &str, desc: &str| {
+        Attribute::new(name, Type::String)
+            .optional()
+            .description(desc)
+    };
+    Schema::new(
+        0,
+        Block::new()
+            .description(
+                "Manages Marketo Engage API-only roles, API-only users and LaunchPoint custom \
+                 services. The credentials are those of a custom service whose API-only user holds \
+                 the Access API permission `Access User Management Api`.",
+            )
+            .attribute(s(
+                "munchkin_id",
+                "The instance's Munchkin id, e.g. `123-ABC-456`; the endpoint is then \
+                 `https://<munchkin_id>.mktorest.com`. Conflicts with `endpoint`. Environment: \
+                 `MARKETO_MUNCHKIN_ID`.",
+            ))
+            .attribute(s(
+                "endpoint",
+                "The REST endpoint, e.g. `https://123-ABC-456.mktorest.com` (Admin > Integration > \
+                 Web Services). HTTPS is required except for loopback addresses. Environment: \
+                 `MARKETO_ENDPOINT`.",
+            ))
+            .attribute(s(
+                "identity_endpoint",
+                "The Identity endpoint; defaults to the endpoint followed by `/identity`. \
+                 Environment: `MARKETO_IDENTITY_ENDPOINT`.",
+            ))
+            .attribute(s(
+                "client_id",
+                "Client ID of the custom service the provider logs in with. Environment: \
+                 `MARKETO_CLIENT_ID`.",
+            ))
+            .attribute(
+                s(
+                    "client_secret",
+                    "Client Secret of that custom service. Environment: `MARKETO_CLIENT_SECRET`.",
+                )
+                .sensitive(),
+            ),
+    )
+}
+
+#[async_trait]
+impl Provider for MarketoProvider {
+    fn registry_address(&self) -> &str {
+        REGISTRY_ADDRESS
+    }
+
+    fn type_name(&self) -> &str {
+        "marketo"
+    }
+
+    fn schema(&self) -> Schema {
+        provider_schema()
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        resources::all(&self.shared)
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        data_sources::all(&self.shared)
+    }
+
+    async fn validate_config(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(m) = config.get(MUNCHKIN_ID.attr).as_str() {
+            if let Err(msg) = check_munchkin_id(m) {
+                diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
+            }
+            if !config.get(ENDPOINT.attr).is_null() {
+                diags.push(setting_error(
+                    &ENDPOINT,
+                    "Conflicting provider settings",
+                    "Set either `munchkin_id` or `endpoint`, not both.".to_string(),
+                ));
+            }
+        }
+        for setting in [&ENDPOINT, &IDENTITY_ENDPOINT] {
+            if let Some(text) = config.get(setting.attr).as_str() {
+                if let Err(msg) = check_endpoint(text) {
+                    diags.push(setting_error(setting, "Invalid endpoint", msg));
+                }
+            }
+        }
+        diags
+    }
+
+    async fn configure(&self, ctx: &Context, req: ConfigureRequest) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let Some(settings) = resolve(&req.config, &mut diags) else {
+            return diags;
+        };
+        if diags.has_errors() {
+            return diags;
+        }
+        let mut config = ClientConfig::new(
+            settings.endpoint,
+            settings.identity_endpoint,
+            settings.client_id,
+            settings.client_secret,
+        );
+        config.user_agent = format!(
+            "terraform-provider-marketo/{} terraform/{}",
+            env!("CARGO_PKG_VERSION"),
+            req.terraform_version
+        );
+        let client = match Client::new(config) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.error("Cannot build the Marketo client", e.to_string());
+                return diags;
+            }
+        };
+        // Log in now, so that bad credentials are reported while planning, against the settings
+        // that caused them.
+        if let Err(e) = client
+            .with_cancellation(ctx.cancellation().clone())
+            .authenticate()
+            .await
+        {
+            let path = match e.kind() {
+                marketo::ErrorKind::Unauthorized => AttributePath::root(CLIENT_SECRET.attr),
+                _ => AttributePath::root(ENDPOINT.attr),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "Cannot log in to Marketo",
+                    format!(
+                        "{e}. Check `client_id` / `client_secret` (or {} / {}) and the endpoint.",
+                        CLIENT_ID.env, CLIENT_SECRET.env
+                    ),
+                )
+                .at(path),
+            );
+            return diags;
+        }
+        // A second ConfigureProvider in the same process (Terraform does not send one) keeps the
+        // first client.
+        let _ = self.shared.client.set(client);
+        diags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn munchkin_ids() {
+        assert!(check_munchkin_id("123-ABC-456").is_ok());
+        assert!(check_munchkin_id("123-abc-456").is_ok());
+        for bad in ["", "123ABC456", "12-ABC-456", "123-AB1-456", "123-ABC-4567"] {
+            assert!(check_munchkin_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        assert!(check_endpoint("https://123-ABC-456.mktorest.com").is_ok());
+        assert!(check_endpoint("http://127.0.0.1:8080").is_ok());
+        assert!(check_endpoint("http://localhost:8080").is_ok());
+        assert!(
+            check_endpoint("http://example.com")
+                .unwrap_err()
+                .contains("plain HTTP")
+        );
+        assert!(check_endpoint("ftp://example.com").is_err());
+        assert!(check_endpoint("not a url").is_err());
+        assert!(check_endpoint("https://x.mktorest.com?access_token=1").is_err());
+    }
+}

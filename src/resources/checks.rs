@@ -1,0 +1,243 @@
+//! Checks of single values that several resources and data sources share. Each answers
+//! `Err(message)`; the caller turns it into a diagnostic on its own attribute path.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// The Access API permission names a role can grant an API-only user (API-NOTES.md §3.3).
+const PERMISSIONS_FILE: &str = include_str!("../../data/access-api-permissions.txt");
+
+/// Access API permission names, in the file's (sorted) order.
+pub fn access_api_permissions() -> impl Iterator<Item = &'static str> {
+    PERMISSIONS_FILE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Permissions of Marketo's Access Admin group and other UI-only groups that people reach for by
+/// mistake: they grant an API-only user nothing.
+const NON_API_PERMISSIONS: &[&str] = &[
+    "Access Admin",
+    "Access Users",
+    "Access Roles",
+    "Access Event Partners",
+    "Access Integration",
+    "Access Web Services",
+    "Access Analytics",
+    "Access Marketing Activities",
+    "Access Design Studio",
+    "Access Database",
+    "Access Lead Database",
+];
+
+/// Checks one permission name, suggesting the closest valid one when it is unknown.
+pub fn permission(name: &str) -> Result<(), String> {
+    if access_api_permissions().any(|p| p == name) {
+        return Ok(());
+    }
+    if NON_API_PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(name))
+    {
+        return Err(format!(
+            "\"{name}\" is not an Access API permission. Only permissions of the \"Access API\" group \
+             apply to API-only users; admin and UI permissions grant them nothing. The valid names are \
+             listed by the marketo_permissions data source."
+        ));
+    }
+    let closest = access_api_permissions()
+        .map(|p| {
+            (
+                strsim::jaro_winkler(&p.to_lowercase(), &name.to_lowercase()),
+                p,
+            )
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((score, best)) if score > 0.75 => Err(format!(
+            "\"{name}\" is not an Access API permission. Did you mean \"{best}\"?"
+        )),
+        _ => Err(format!(
+            "\"{name}\" is not an Access API permission. Valid names: {}.",
+            access_api_permissions().collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// Checks an email address the way Marketo's invite endpoint does: one `@`, a local part without
+/// spaces, and a domain of dot-separated labels ending in a 2-63 letter top-level domain.
+pub fn email(value: &str) -> Result<(), String> {
+    let bad = || {
+        Err(format!(
+            "\"{value}\" is not a valid email address (expected something like name@example.com)"
+        ))
+    };
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return bad();
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || local.chars().any(|c| c.is_whitespace() || c == '@')
+        || value.len() > 254
+    {
+        return bad();
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return bad();
+    }
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && l.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let tld = labels[labels.len() - 1];
+    if !labels.iter().all(label_ok)
+        || tld.len() < 2
+        || tld.len() > 63
+        || !tld.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return bad();
+    }
+    Ok(())
+}
+
+/// Checks that a text is not blank and at most `max` characters long.
+pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
+    if required && value.trim().is_empty() {
+        return Err("must not be empty".to_string());
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(format!(
+            "must be at most {max} characters long (it is {len})"
+        ));
+    }
+    Ok(())
+}
+
+/// Parses an RFC 3339 timestamp (`2027-01-31T23:59:59Z`, `2027-01-31T23:59:59-05:00`).
+pub fn timestamp(value: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(value).map_err(|e| {
+        format!("\"{value}\" is not an RFC 3339 timestamp such as 2027-01-31T23:59:59Z ({e})")
+    })
+}
+
+/// Checks that an RFC 3339 timestamp lies in the future.
+pub fn future_timestamp(value: &str, now: DateTime<Utc>) -> Result<DateTime<FixedOffset>, String> {
+    let at = timestamp(value)?;
+    if at <= now {
+        return Err(format!(
+            "\"{value}\" is in the past: a user whose access has already expired cannot log in"
+        ));
+    }
+    Ok(at)
+}
+
+/// The valid choice closest to `given` among `options`, when one is close enough to suggest.
+pub fn closest<'a>(given: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    options
+        .into_iter()
+        .map(|o| {
+            (
+                strsim::jaro_winkler(&o.to_lowercase(), &given.to_lowercase()),
+                o,
+            )
+        })
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn permission_list_is_loaded_and_sorted() {
+        let all: Vec<_> = access_api_permissions().collect();
+        assert_eq!(all.len(), 35);
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        assert_eq!(all, sorted);
+        assert!(all.contains(&"Access User Management Api"));
+    }
+
+    #[test]
+    fn unknown_permission_suggests_the_closest() {
+        assert!(permission("Read-Write Lead").is_ok());
+        let err = permission("Read-Write Leads").unwrap_err();
+        assert!(err.contains("Did you mean \"Read-Write Lead\""), "{err}");
+        let err = permission("read only activity").unwrap_err();
+        assert!(err.contains("\"Read-Only Activity\""), "{err}");
+    }
+
+    #[test]
+    fn admin_permissions_are_refused_with_the_reason() {
+        let err = permission("Access Users").unwrap_err();
+        assert!(err.contains("grant them nothing"), "{err}");
+    }
+
+    #[test]
+    fn far_off_permission_lists_every_name() {
+        let err = permission("zzz").unwrap_err();
+        assert!(
+            err.contains("Valid names: Access User Management Api"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn emails() {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.com",
+            "x_y@ex-ample.org",
+        ] {
+            assert!(email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "a@b.c",
+            "a b@c.com",
+            "@c.com",
+            "a@-c.com",
+            "a@c..com",
+            "a@c.c0m",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts() {
+        assert!(text("", 10, false).is_ok());
+        assert_eq!(text("  ", 10, true).unwrap_err(), "must not be empty");
+        assert!(text("ééééé", 5, true).is_ok());
+        assert!(text("123456", 5, true).unwrap_err().contains("at most 5"));
+    }
+
+    #[test]
+    fn timestamps() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap();
+        assert!(future_timestamp("2027-01-31T23:59:59Z", now).is_ok());
+        assert!(future_timestamp("2027-01-31T23:59:59-05:00", now).is_ok());
+        assert!(
+            future_timestamp("2020-01-01T00:00:00Z", now)
+                .unwrap_err()
+                .contains("in the past")
+        );
+        assert!(timestamp("2027-01-31").unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn closest_choice() {
+        assert_eq!(closest("Defualt", ["AllZones", "Default"]), Some("Default"));
+        assert_eq!(closest("qqq", ["AllZones", "Default"]), None);
+    }
+}

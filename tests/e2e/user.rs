@@ -1,0 +1,324 @@
+//! `marketo_api_only_user` through Terraform: create, no-op plan, update, import (CLI and
+//! `import {}` blocks), drift, destroy, validation, the IMS case and the 611 ordering error.
+
+use marketo_emulator::{Config, EmulatorHandle, SnapshotUser};
+use terraform_provider_marketo::marketo::NewService;
+
+use crate::support::{self, terraform::Terraform};
+
+/// Seeded system role "Standard User".
+const STANDARD_USER: i64 = 2;
+/// Seeded workspace "Default".
+const DEFAULT_WS: i64 = 1;
+
+fn user_config(email: &str, first: &str, roles: &[(i64, i64)], extra: &str) -> String {
+    let blocks: String = roles
+        .iter()
+        .map(|(r, w)| {
+            format!("  role_assignment {{\n    role_id      = {r}\n    workspace_id = {w}\n  }}\n")
+        })
+        .collect();
+    format!(
+        "resource \"marketo_api_only_user\" \"u\" {{\n  email      = \"{email}\"\n  first_name = \"{first}\"\n  last_name  = \"Tester\"\n{extra}{blocks}}}\n"
+    )
+}
+
+fn find(emu: &EmulatorHandle, email: &str) -> Option<SnapshotUser> {
+    emu.snapshot()
+        .users
+        .into_iter()
+        .find(|u| u.email_address == email)
+}
+
+fn roles_of(u: &SnapshotUser) -> Vec<(i64, i64)> {
+    let mut v: Vec<(i64, i64)> = u
+        .user_role_workspaces
+        .iter()
+        .map(|r| (i64::from(r.access_role_id), i64::from(r.workspace_id)))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_create_update_import_drift_destroy() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let email = "sync@example.com";
+
+    // Create.
+    tf.config(&user_config(email, "Sync", &[(STANDARD_USER, 0)], ""));
+    tf.ok(&["init", "-input=false", "-no-color"]);
+    tf.apply();
+    let u = find(&emu, email).expect("user created in Marketo");
+    assert!(u.api_only);
+    assert_eq!(u.userid, email);
+    assert_eq!(u.first_name, "Sync");
+    assert_eq!(roles_of(&u), vec![(STANDARD_USER, 0)]);
+    let state = tf.attrs("marketo_api_only_user.u");
+    assert_eq!(state["id"], email);
+    assert_eq!(state["status"], "active");
+    assert_eq!(state["api_only"], true);
+    assert_eq!(state["marketo_id"], u.id);
+    tf.assert_no_changes();
+
+    // Update in place: a name, an expiry and one more role; the user keeps its id.
+    tf.config(&user_config(
+        email,
+        "Synced",
+        &[(STANDARD_USER, 0), (STANDARD_USER, DEFAULT_WS)],
+        "  expires_at = \"2099-12-31T23:59:59Z\"\n",
+    ));
+    let plan = tf.assert_changes();
+    assert!(plan.contains("updated in-place"), "{plan}");
+    tf.apply();
+    let u2 = find(&emu, email).expect("user still there");
+    assert_eq!(u2.id, u.id, "updated in place, not replaced");
+    assert_eq!(u2.first_name, "Synced");
+    assert!(
+        u2.expires_at
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("2099-12-31T23:59:59")
+    );
+    assert_eq!(
+        roles_of(&u2),
+        vec![(STANDARD_USER, 0), (STANDARD_USER, DEFAULT_WS)]
+    );
+    tf.assert_no_changes();
+
+    // Role assignment is authoritative: dropping one removes it.
+    tf.config(&user_config(
+        email,
+        "Synced",
+        &[(STANDARD_USER, DEFAULT_WS)],
+        "  expires_at = \"2099-12-31T23:59:59Z\"\n",
+    ));
+    tf.apply();
+    assert_eq!(
+        roles_of(&find(&emu, email).expect("user")),
+        vec![(STANDARD_USER, DEFAULT_WS)]
+    );
+    tf.assert_no_changes();
+
+    // Import with the CLI, by email.
+    tf.ok(&["state", "rm", "marketo_api_only_user.u"]);
+    tf.import("marketo_api_only_user.u", email);
+    tf.assert_no_changes();
+
+    // Import with an `import {}` block, by userid (Terraform 1.5 and later).
+    if support::terraform::at_least(1, 5) {
+        tf.ok(&["state", "rm", "marketo_api_only_user.u"]);
+        tf.write(
+            "import.tf",
+            &format!("import {{\n  to = marketo_api_only_user.u\n  id = \"{email}\"\n}}\n"),
+        );
+        let out = tf.apply();
+        assert!(out.stdout.contains("1 imported"), "{}", out.stdout);
+        std::fs::remove_file(tf.dir().join("import.tf")).expect("remove import.tf");
+        tf.assert_no_changes();
+    }
+
+    // Drift: deleted behind Terraform's back, then recreated by the next apply.
+    support::client(&emu)
+        .delete_user(email)
+        .await
+        .expect("delete behind Terraform's back");
+    assert!(find(&emu, email).is_none());
+    let plan = tf.plan();
+    assert_eq!(plan.code, 2, "{}", plan.text());
+    assert!(
+        plan.text().contains("no longer exists in Marketo"),
+        "{}",
+        plan.text()
+    );
+    assert!(plan.stdout.contains("will be created"), "{}", plan.stdout);
+    tf.apply();
+    assert!(find(&emu, email).is_some(), "recreated");
+    tf.assert_no_changes();
+
+    // Destroy.
+    tf.destroy();
+    assert!(find(&emu, email).is_none());
+    assert!(emu.snapshot().invites.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replacement_when_userid_changes() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(&user_config(
+        "one@example.com",
+        "One",
+        &[(STANDARD_USER, 0)],
+        "  userid = \"one@example.com\"\n",
+    ));
+    tf.apply();
+    tf.config(&user_config(
+        "one@example.com",
+        "One",
+        &[(STANDARD_USER, 0)],
+        "  userid = \"one.login@example.com\"\n",
+    ));
+    let plan = tf.assert_changes();
+    assert!(plan.contains("forces replacement"), "{plan}");
+    tf.apply();
+    let users: Vec<_> = emu
+        .snapshot()
+        .users
+        .into_iter()
+        .filter(|u| u.email_address == "one@example.com")
+        .collect();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].userid, "one.login@example.com");
+    tf.assert_no_changes();
+    tf.destroy();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_a_plan_error_at_its_attribute() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(&user_config("not-an-email", "X", &[(STANDARD_USER, 0)], ""));
+    let out = tf.fails(&["plan", "-input=false", "-no-color"]);
+    let text = out.text();
+    assert!(text.contains("Invalid email address"), "{text}");
+    assert!(
+        text.contains("email      = \"not-an-email\""),
+        "points at the attribute: {text}"
+    );
+
+    tf.config(&user_config(
+        "ok@example.com",
+        "X",
+        &[(STANDARD_USER, 0)],
+        "  expires_at = \"2001-01-01T00:00:00Z\"\n",
+    ));
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).text();
+    assert!(text.contains("in the past"), "{text}");
+
+    tf.config(&user_config("ok@example.com", "X", &[], ""));
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).text();
+    assert!(text.contains("role_assignment"), "{text}");
+    assert!(
+        emu.snapshot()
+            .users
+            .iter()
+            .all(|u| u.email_address != "ok@example.com")
+    );
+
+    // Known only at apply: the email comes from a resource attribute, and the check happens
+    // before anything is written.
+    tf.config(&format!(
+        "resource \"marketo_api_only_role\" \"r\" {{\n  name        = \"Role for late email\"\n  permissions = [\"Read-Only Lead\"]\n}}\n\n{}",
+        user_config("late-${marketo_api_only_role.r.type}", "X", &[(STANDARD_USER, 0)], "")
+    ));
+    let text = tf
+        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .text();
+    assert!(text.contains("Invalid email address"), "{text}");
+    assert!(
+        emu.snapshot()
+            .users
+            .iter()
+            .all(|u| !u.email_address.starts_with("late-"))
+    );
+    tf.destroy();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_user_is_refused_with_an_import_hint() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(&user_config(
+        "taken@example.com",
+        "A",
+        &[(STANDARD_USER, 0)],
+        "",
+    ));
+    tf.apply();
+    let other = Terraform::new(&emu);
+    other.config(&user_config(
+        "taken@example.com",
+        "B",
+        &[(STANDARD_USER, 0)],
+        "",
+    ));
+    let text = other
+        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .text();
+    assert!(text.contains("already exists"), "{text}");
+    assert!(
+        text.contains("terraform import marketo_api_only_user."),
+        "{text}"
+    );
+    tf.destroy();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adobe_identity_instance_generates_userids() {
+    let emu = support::start(Config {
+        ims: true,
+        ..Config::default().without_limits()
+    })
+    .await;
+    let tf = Terraform::new(&emu);
+    let email = "ims-user@example.com";
+    tf.config(&user_config(email, "Ims", &[(STANDARD_USER, 0)], ""));
+    tf.apply();
+    let u = find(&emu, email).expect("created");
+    assert!(
+        u.userid.ends_with("@adobe.com") && u.userid != email,
+        "{}",
+        u.userid
+    );
+    assert_eq!(
+        tf.attrs("marketo_api_only_user.u")["userid"],
+        u.userid.as_str()
+    );
+    tf.assert_no_changes();
+
+    tf.config(&user_config(email, "Imsy", &[(STANDARD_USER, 0)], ""));
+    tf.apply();
+    assert_eq!(find(&emu, email).expect("still there").first_name, "Imsy");
+
+    tf.ok(&["state", "rm", "marketo_api_only_user.u"]);
+    tf.import("marketo_api_only_user.u", email);
+    assert_eq!(tf.attrs("marketo_api_only_user.u")["id"], u.userid.as_str());
+    tf.assert_no_changes();
+    tf.ok(&["state", "rm", "marketo_api_only_user.u"]);
+    tf.import("marketo_api_only_user.u", &u.userid);
+    tf.assert_no_changes();
+    tf.destroy();
+    assert!(find(&emu, email).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_user_that_owns_a_service_names_the_service() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let email = "owner@example.com";
+    tf.config(&user_config(email, "Owner", &[(STANDARD_USER, 0)], ""));
+    tf.apply();
+    let client = support::client(&emu);
+    let service = client
+        .create_service(&NewService {
+            display_name: "Made in the UI".into(),
+            description: None,
+            api_only_user: email.into(),
+        })
+        .await
+        .expect("service");
+    let text = tf
+        .fails(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .text();
+    assert!(text.contains("Made in the UI"), "{text}");
+    assert!(text.contains("Delete the service first"), "{text}");
+    assert!(find(&emu, email).is_some(), "nothing deleted");
+    client
+        .delete_service(service.service.id)
+        .await
+        .expect("delete service");
+    tf.destroy();
+    assert!(find(&emu, email).is_none());
+}
