@@ -888,3 +888,42 @@ async fn client_errors_never_contain_secrets() {
     assert!(!format!("{token:?}").contains(token.token.expose()));
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn client_quota_and_refused_connections() {
+    let mut config = Config::default();
+    config.set_limits(Limits {
+        rate_limit: None,
+        concurrency: None,
+        daily_quota: Some(2),
+    });
+    let h = start(config).await;
+    let c = client(&h);
+    c.list_roles().await.unwrap();
+    c.list_roles().await.unwrap();
+    let e = c.list_roles().await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::QuotaExceeded, Some(607)),
+        "{e}"
+    );
+    assert_eq!(c.metrics().retries, 0, "607 is not retried");
+    let mut cfg = config_for(&h);
+    h.shutdown().await;
+
+    // Nothing listens on port 9: connection refused proves nothing was sent, so it is retried,
+    // token fetch included, until the attempts run out.
+    cfg.endpoint = Url::parse("http://127.0.0.1:9/").unwrap();
+    cfg.identity_endpoint = Url::parse("http://127.0.0.1:9/identity").unwrap();
+    cfg.retry.max_attempts = 3;
+    let dead = Client::new(cfg).unwrap();
+    let e = dead.list_roles().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    assert!(e.to_string().contains("could not connect"), "{e}");
+    let m = dead.metrics();
+    assert_eq!(
+        (m.identity_requests, m.retries, m.api_requests),
+        (3, 2, 0),
+        "{m:?}"
+    );
+}

@@ -723,24 +723,42 @@ impl Client {
                 },
                 Err(failure) => failure,
             };
-            match error.retry() {
+            let wait = match error.retry() {
                 Retry::Auth if !state.refreshed => {
                     state.refreshed = true;
                     self.reject_token(generation).await;
+                    continue;
                 }
-                Retry::Safe | Retry::SafeAfterWindow => self.back_off(&mut state, error).await?,
+                Retry::Safe | Retry::SafeAfterWindow => self.back_off(&mut state, error).await,
                 Retry::Ambiguous => {
                     ambiguous = true;
-                    self.back_off(&mut state, error).await?;
-                    bump(&self.inner.counters.lookups);
-                    match lookup().await? {
-                        Lookup::Found(found) => return Ok(found),
-                        Lookup::Resend(Some(body)) => call.body = Some(body),
-                        Lookup::Resend(None) => {}
+                    // Wait first: the server may still be applying the request.
+                    match self.back_off(&mut state, error).await {
+                        Ok(()) => {
+                            bump(&self.inner.counters.lookups);
+                            match lookup().await? {
+                                Lookup::Found(found) => return Ok(found),
+                                Lookup::Resend(Some(body)) => call.body = Some(body),
+                                Lookup::Resend(None) => {}
+                            }
+                            continue;
+                        }
+                        Err(e) => Err(e),
                     }
                 }
                 Retry::Auth | Retry::Never => {
-                    if ambiguous || error.kind() == ErrorKind::InvalidResponse {
+                    if error.kind() == ErrorKind::InvalidResponse {
+                        ambiguous = true;
+                    }
+                    Err(error)
+                }
+            };
+            match wait {
+                Ok(()) => {}
+                // Giving up (refused, or out of attempts or time): if an earlier attempt may have
+                // taken effect, it decides. A cancelled call returns at once.
+                Err(error) => {
+                    if ambiguous && error.kind() != ErrorKind::Cancelled {
                         bump(&self.inner.counters.lookups);
                         if let Lookup::Found(found) = lookup().await? {
                             return Ok(found);
@@ -971,5 +989,74 @@ mod tests {
             url.as_str(),
             "http://127.0.0.1:9/prefix/userservice/management/v1/users/a%2Fb%3Fc%23d@x.io/user.json?pageSize=200"
         );
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The provider runs calls inside tonic handlers and spawned tasks: every future must be Send.
+    #[tokio::test]
+    async fn every_operation_future_is_send() {
+        use crate::marketo::types::*;
+        let config = ClientConfig::new(
+            Url::parse("http://127.0.0.1:9").unwrap(),
+            Url::parse("http://127.0.0.1:9/identity").unwrap(),
+            "cid",
+            s(),
+        );
+        let c = Client::new(config).unwrap();
+        let invite = InviteUser {
+            email_address: "a@b.co".into(),
+            first_name: "a".into(),
+            last_name: "b".into(),
+            user_role_workspaces: vec![],
+            userid: None,
+            api_only: true,
+            expires_at: None,
+            reason: None,
+        };
+        let role = NewRole {
+            name: "r".into(),
+            description: None,
+            permissions: vec![],
+        };
+        let service = NewService {
+            display_name: "s".into(),
+            description: None,
+            api_only_user: "u".into(),
+        };
+        let pairs = [RoleWorkspace {
+            access_role_id: 1,
+            workspace_id: 0,
+        }];
+        assert_send(&c.authenticate());
+        assert_send(&c.list_users());
+        assert_send(&c.get_user("u"));
+        assert_send(&c.get_invited_user("u"));
+        assert_send(&c.invite_user(&invite));
+        assert_send(&c.update_user("u", &UpdateUser::default()));
+        assert_send(&c.delete_user("u"));
+        assert_send(&c.delete_invited_user("u"));
+        assert_send(&c.get_user_roles("u"));
+        assert_send(&c.add_user_roles("u", &pairs));
+        assert_send(&c.delete_user_roles("u", &pairs));
+        assert_send(&c.list_roles());
+        assert_send(&c.list_workspaces());
+        assert_send(&c.find_user("u"));
+        assert_send(&c.list_permissions());
+        assert_send(&c.create_role(&role));
+        assert_send(&c.get_role(1));
+        assert_send(&c.update_role(1, &RoleUpdate::default()));
+        assert_send(&c.delete_role(1));
+        assert_send(&c.find_role_by_name("r"));
+        assert_send(&c.list_services());
+        assert_send(&c.create_service(&service));
+        assert_send(&c.get_service(1));
+        assert_send(&c.update_service(1, &ServiceUpdate::default()));
+        assert_send(&c.delete_service(1));
+        assert_send(&c.find_service_by_client_id("c"));
+        assert_send(&c.find_service_by_name("s"));
+        assert_send(&fetch_token(&c.config().identity_endpoint, "c", &s()));
+        fn assert_sync_clone<T: Send + Sync + Clone + 'static>(_: &T) {}
+        assert_sync_clone(&c);
     }
 }

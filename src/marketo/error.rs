@@ -174,11 +174,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Marketo {}", self.inner.kind)?;
-        if let Some(op) = &self.inner.operation {
-            write!(f, " on {op}")?;
+        match &self.inner.operation {
+            Some(op) => write!(f, "{op}: {}", self.inner.message)?,
+            None => write!(f, "Marketo: {} ({})", self.inner.message, self.inner.kind)?,
         }
-        write!(f, ": {}", self.inner.message)?;
         match (self.inner.status, self.inner.code) {
             (Some(s), Some(c)) => write!(f, " (HTTP {s}, code {c})"),
             (Some(s), None) => write!(f, " (HTTP {s})"),
@@ -497,7 +496,7 @@ mod tests {
         assert_eq!(e.message(), "You cannot delete an API user");
         assert_eq!(
             e.to_string(),
-            "Marketo in use on POST /x/delete.json: You cannot delete an API user (HTTP 400, code 611)"
+            "POST /x/delete.json: You cannot delete an API user (HTTP 400, code 611)"
         );
         assert!(format!("{e:?}").contains("InUse"));
     }
