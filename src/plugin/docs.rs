@@ -166,7 +166,8 @@ fn anchor(prefix: &str, name: &str) -> String {
 /// Writes one block's attributes grouped as the registry does (Required, Optional, Read-Only),
 /// then a section per nested attribute or block.
 fn block_doc(out: &mut String, block: &Block, prefix: &str) {
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    type Pick = fn(&Attribute) -> bool;
+    let groups: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional && !a.required),

@@ -1,4 +1,8 @@
 //! End-to-end tests: a real Terraform core (see `support::terraform`) drives the provider binary
 //! against an in-process emulator, and each step is checked against the emulator's state.
 
+mod data_sources;
+mod provider;
+mod role;
+mod service;
 mod user;

@@ -43,7 +43,7 @@ fn roles_of(u: &SnapshotUser) -> Vec<(i64, i64)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifecycle_create_update_import_drift_destroy() {
     let emu = support::emulator().await;
-    let tf = Terraform::new(&emu);
+    let tf = Terraform::with_mirror(&emu);
     let email = "sync@example.com";
 
     // Create.
@@ -223,7 +223,17 @@ async fn bad_input_is_a_plan_error_at_its_attribute() {
             .iter()
             .all(|u| !u.email_address.starts_with("late-"))
     );
+    // Terraform validates the configuration even to destroy: drop the bad user first.
+    tf.config(
+        "resource \"marketo_api_only_role\" \"r\" {\n  name        = \"Role for late email\"\n  permissions = [\"Read-Only Lead\"]\n}\n",
+    );
     tf.destroy();
+    assert!(
+        emu.snapshot()
+            .roles
+            .iter()
+            .all(|r| r.name != "Role for late email")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -246,7 +256,7 @@ async fn existing_user_is_refused_with_an_import_hint() {
     ));
     let text = other
         .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .text();
+        .flat();
     assert!(text.contains("already exists"), "{text}");
     assert!(
         text.contains("terraform import marketo_api_only_user."),
@@ -311,7 +321,7 @@ async fn deleting_a_user_that_owns_a_service_names_the_service() {
         .expect("service");
     let text = tf
         .fails(&["destroy", "-auto-approve", "-input=false", "-no-color"])
-        .text();
+        .flat();
     assert!(text.contains("Made in the UI"), "{text}");
     assert!(text.contains("Delete the service first"), "{text}");
     assert!(find(&emu, email).is_some(), "nothing deleted");

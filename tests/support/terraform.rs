@@ -27,6 +27,12 @@ impl Outcome {
     pub fn text(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// [`Outcome::text`] with every run of whitespace made one space: Terraform wraps
+    /// diagnostics at 78 columns, so assert on messages through this.
+    pub fn flat(&self) -> String {
+        self.text().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// One Terraform working directory wired to one emulator.
@@ -46,6 +52,29 @@ pub fn binary() -> PathBuf {
         return installed;
     }
     PathBuf::from("terraform")
+}
+
+/// A filesystem mirror (unpacked layout) holding a copy of the provider binary Cargo built for
+/// this test run, made once per test process.
+fn mirror() -> PathBuf {
+    static MIRROR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    MIRROR
+        .get_or_init(|| {
+            let root = tempfile::tempdir().expect("mirror dir");
+            let version = env!("CARGO_PKG_VERSION");
+            let dir = root.path().join(format!(
+                "registry.terraform.io/{SOURCE}/{version}/linux_amd64"
+            ));
+            std::fs::create_dir_all(&dir).expect("mirror layout");
+            std::fs::copy(
+                env!("CARGO_BIN_EXE_terraform-provider-marketo"),
+                dir.join(format!("terraform-provider-marketo_v{version}")),
+            )
+            .expect("copy the provider into the mirror");
+            root
+        })
+        .path()
+        .to_path_buf()
 }
 
 /// `(major, minor, patch)` of the Terraform under test, asked once.
@@ -93,21 +122,39 @@ pub fn at_least(major: u32, minor: u32) -> bool {
 impl Terraform {
     /// A fresh working directory whose provider credentials come from the environment
     /// (`MARKETO_ENDPOINT`, `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET`), pointed at `emu`.
+    /// Terraform finds the provider through `dev_overrides`: no `terraform init`.
     pub fn new(emu: &EmulatorHandle) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
         let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-marketo"))
             .parent()
             .expect("provider binary has a directory")
             .to_path_buf();
-        let rc = dir.path().join("terraformrc");
-        std::fs::write(
-            &rc,
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"registry.terraform.io/{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+        Terraform::with_installation(
+            emu,
+            &format!(
+                "  dev_overrides {{\n    \"registry.terraform.io/{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n",
                 provider_dir.display()
             ),
         )
-        .expect("write terraformrc");
+    }
+
+    /// Like [`Terraform::new`], but Terraform installs the provider with a real
+    /// `terraform init` from a filesystem mirror holding this build's binary, as a user's
+    /// Terraform installs a released one (and writes `.terraform.lock.hcl`).
+    pub fn with_mirror(emu: &EmulatorHandle) -> Self {
+        Terraform::with_installation(
+            emu,
+            &format!(
+                "  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/{SOURCE}\"]\n  }}\n",
+                mirror().display()
+            ),
+        )
+    }
+
+    fn with_installation(emu: &EmulatorHandle, installation: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rc = dir.path().join("terraformrc");
+        std::fs::write(&rc, format!("provider_installation {{\n{installation}}}\n"))
+            .expect("write terraformrc");
         let env = vec![
             ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
             ("CHECKPOINT_DISABLE".into(), "1".into()),
