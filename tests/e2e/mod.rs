@@ -3,6 +3,7 @@
 
 mod data_sources;
 mod provider;
+mod quickstart;
 mod role;
 mod service;
 mod user;

@@ -1,0 +1,139 @@
+//! The whole admin workflow of `examples/quickstart`: role -> API-only user -> custom service,
+//! whose credentials from `terraform output` really log in. Also: every example passes
+//! `terraform validate`.
+
+use std::path::Path;
+
+use terraform_provider_marketo::marketo::{Secret, fetch_token};
+
+use crate::support::{self, terraform::Terraform};
+
+fn copy_tf_files(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("example directory") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            std::fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quickstart_chain_yields_working_credentials() {
+    let emu = support::emulator().await;
+    let before = emu.snapshot();
+    let mut tf = Terraform::new(&emu);
+    copy_tf_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"),
+        tf.dir(),
+    );
+    tf.set_env("TF_VAR_marketo_endpoint", &emu.base_url());
+    tf.set_env("TF_VAR_marketo_client_id", emu.client_id());
+    tf.set_env("TF_VAR_marketo_client_secret", emu.client_secret());
+
+    let out = tf.apply();
+    assert!(
+        out.stdout.contains("client_secret = <sensitive>"),
+        "{}",
+        out.stdout
+    );
+    let snap = emu.snapshot();
+    let role = snap
+        .roles
+        .iter()
+        .find(|r| r.name == "Quickstart Integration")
+        .expect("role");
+    assert_eq!(role.role_type, "custom");
+    assert!(
+        role.permissions
+            .contains(&"Access User Management Api".to_string())
+    );
+    let user = snap
+        .users
+        .iter()
+        .find(|u| u.email_address == "quickstart-integration@example.com")
+        .expect("user");
+    assert!(user.api_only);
+    assert_eq!(user.user_role_workspaces.len(), 1);
+    assert_eq!(user.user_role_workspaces[0].access_role_id, role.id);
+    let service = snap
+        .services
+        .iter()
+        .find(|s| s.display_name == "Quickstart Integration")
+        .expect("service");
+    assert_eq!(service.api_only_user, user.userid);
+
+    // The outputs are what an integration would be handed, and they log in as the new user.
+    let client_id = tf.ok(&["output", "-raw", "client_id"]).stdout;
+    let client_secret = tf.ok(&["output", "-raw", "client_secret"]).stdout;
+    assert_eq!(client_id, service.client_id);
+    let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).expect("url");
+    let token = fetch_token(&identity, &client_id, &Secret::new(client_secret))
+        .await
+        .expect("the new service's credentials obtain a token");
+    assert_eq!(token.scope, user.userid);
+    assert!(token.expires_in > 0);
+    // The new user's role grants User Management: its token can call the API.
+    let http = reqwest::Client::new();
+    let status = http
+        .get(format!(
+            "{}/userservice/management/v1/users/roles.json",
+            emu.base_url()
+        ))
+        .bearer_auth(token.token.expose())
+        .send()
+        .await
+        .expect("call with the new token")
+        .status();
+    assert_eq!(status, 200);
+
+    tf.assert_no_changes();
+    tf.destroy();
+    let after = emu.snapshot();
+    let userids = |s: &marketo_emulator::Snapshot| {
+        s.users.iter().map(|u| u.userid.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        userids(&after),
+        userids(&before),
+        "every user Terraform made is gone"
+    );
+    assert_eq!(
+        after.roles, before.roles,
+        "every role Terraform made is gone"
+    );
+    assert_eq!(
+        after.services, before.services,
+        "every service Terraform made is gone"
+    );
+    assert!(after.invites.is_empty());
+}
+
+/// Every example directory, with a provider requirement added where the example leaves it out
+/// (registry examples show only the resource), passes `terraform validate`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_validates() {
+    let emu = support::emulator().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs = vec![root.join("quickstart"), root.join("provider")];
+    for kind in ["resources", "data-sources"] {
+        for entry in std::fs::read_dir(root.join(kind)).expect("examples") {
+            dirs.push(entry.expect("entry").path());
+        }
+    }
+    assert!(dirs.len() >= 12, "{dirs:?}");
+    for dir in dirs {
+        let tf = Terraform::new(&emu);
+        copy_tf_files(&dir, tf.dir());
+        let declares = std::fs::read_dir(tf.dir())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .any(|e| {
+                std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("required_providers"))
+            });
+        if !declares {
+            tf.config("");
+        }
+        let out = tf.run(&["validate", "-no-color"]);
+        assert_eq!(out.code, 0, "{}: {}", dir.display(), out.text());
+    }
+}
