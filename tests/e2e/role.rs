@@ -262,3 +262,75 @@ async fn validation_and_refusals() {
     );
     assert!(created_roles(&emu).is_empty(), "{:?}", created_roles(&emu));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_without_the_admin_endpoints() {
+    let emu = support::emulator().await;
+    let proxy = support::published_only::start(emu.base_url()).await;
+    let mut tf = Terraform::new(&emu);
+    let kept = role_config("Kept", None, &["Read-Only Lead"]);
+    let extra = "resource \"marketo_api_only_role\" \"new\" {\n  name        = \"New\"\n  permissions = []\n}\n\nresource \"marketo_custom_service\" \"s\" {\n  display_name  = \"New Service\"\n  api_only_user = \"emulator-api@emulator.invalid\"\n}\n";
+    let permissions = "data \"marketo_permissions\" \"all\" {}\n\noutput \"permission_count\" {\n  value = length(data.marketo_permissions.all.names)\n}\n";
+
+    // A role made while the endpoints were there.
+    tf.config(&kept);
+    tf.apply();
+
+    // Without the role detail endpoint, the permissions Terraform recorded are kept, with a
+    // warning, and the plan is empty.
+    tf.set_env("MARKETO_ENDPOINT", &proxy.base_url());
+    let out = tf.plan();
+    assert_eq!(out.code, 0, "{}", out.text());
+    assert!(
+        out.flat()
+            .contains("The role's permissions cannot be read from this instance"),
+        "{}",
+        out.text()
+    );
+
+    // Creating a role or a service says the instance has no such API, and what to do instead.
+    tf.config(&format!("{kept}\n{extra}\n{permissions}"));
+    let text = tf
+        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .flat();
+    assert!(
+        text.contains("This Marketo instance exposes no role management over the API"),
+        "{text}"
+    );
+    assert!(text.contains("Admin > Users & Roles > Roles"), "{text}");
+    assert!(
+        text.contains(
+            "This Marketo instance exposes no LaunchPoint service management over the API"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Admin > Integration > LaunchPoint"), "{text}");
+    assert_eq!(created_roles(&emu), vec!["Kept".to_string()]);
+    assert_eq!(emu.snapshot().services.len(), 1);
+
+    // A role deleted in the Admin UI is still seen through the published role list.
+    let id = find(&emu, "Kept").expect("role").id;
+    support::client(&emu)
+        .delete_role(i64::from(id))
+        .await
+        .expect("delete behind Terraform's back");
+    tf.config(&kept);
+    let out = tf.plan();
+    assert_eq!(out.code, 2, "{}", out.text());
+    assert!(
+        out.flat().contains("no longer exists in Marketo"),
+        "{}",
+        out.text()
+    );
+    assert!(out.stdout.contains("will be created"), "{}", out.stdout);
+
+    // The permission names come from the provider's own list.
+    tf.ok(&["state", "rm", "marketo_api_only_role.r"]);
+    tf.config(permissions);
+    tf.apply();
+    assert_eq!(
+        tf.output("permission_count"),
+        serde_json::json!(marketo_emulator::access_api_permissions().len())
+    );
+    assert!(created_roles(&emu).is_empty());
+}
