@@ -57,24 +57,16 @@ case "${1:-up}" in
     cd "$demo/quickstart"
     "$tf" apply -auto-approve -input=false
     echo
-    echo "== terraform output"
-    "$tf" output
-    echo
     echo "== what the emulator now holds (GET $url/_emulator/state.json)"
-    curl -fsS "$url/_emulator/state.json" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)
-for r in s.get("roles", []):
-    if r.get("type") == "custom":
-        print(f"role     {r[\"id\"]:>4}  {r[\"name\"]}: {\", \".join(r.get(\"permissions\", []))}")
-for u in s.get("users", []):
-    roles = ", ".join(f"{a[\"accessRoleId\"]}@{a[\"workspaceId\"]}" for a in u.get("userRoleWorkspaces", []))
-    print(f"user     {u[\"id\"]:>4}  {u[\"userid\"]} (apiOnly={u.get(\"apiOnly\")}) roles {roles}")
-for v in s.get("services", []):
-    print(f"service  {v[\"id\"]:>4}  {v[\"displayName\"]} owned by {v[\"apiOnlyUser\"]}, clientId {v[\"clientId\"]}")
-'
+    curl -fsS "$url/_emulator/state.json" | python3 "$root/scripts/show-emulator-state.py"
     echo
-    echo "The client secret is sensitive: terraform -chdir=.demo/quickstart output -raw client_secret"
+    echo "== the new service's credentials log in"
+    id=$("$tf" output -raw client_id)
+    secret=$("$tf" output -raw client_secret)
+    curl -fsS "$url/identity/oauth/token?grant_type=client_credentials&client_id=$id&client_secret=$secret" |
+      python3 -c 'import json,sys; t=json.load(sys.stdin); print("token for %s, valid for %s s" % (t["scope"], t["expires_in"]))'
+    echo
+    echo "The client secret is sensitive: TF_CLI_CONFIG_FILE=.demo/terraformrc .tools/bin/terraform-1.15.5 -chdir=.demo/quickstart output -raw client_secret"
     echo "Undo it all with: make demo-destroy"
     ;;
   down)
