@@ -334,8 +334,41 @@ fn provider_schema() -> Schema {
                     "Client Secret of that custom service. Environment: `MARKETO_CLIENT_SECRET`.",
                 )
                 .sensitive(),
+            )
+            .attribute(
+                Attribute::new(MAX_CALLS.0, Type::Number).optional().description(
+                    "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
+                     Marketo allows 100 per 20 seconds for the whole instance, shared by every \
+                     integration: lower it when other integrations are busy.",
+                ),
+            )
+            .attribute(
+                Attribute::new(MAX_CONCURRENT.0, Type::Number).optional().description(
+                    "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). \
+                     Marketo allows 10 at once for the whole instance.",
+                ),
             ),
     )
+}
+
+/// `(attribute, lowest, highest)` of the two politeness settings.
+const MAX_CALLS: (&str, i64, i64) = ("max_calls_per_20_seconds", 1, 100);
+const MAX_CONCURRENT: (&str, i64, i64) = ("max_concurrent_calls", 1, 10);
+
+/// Checks a politeness setting when it is known; `Ok(None)` when unset.
+fn limit(config: &Value, (attr, low, high): (&str, i64, i64)) -> Result<Option<i64>, Diagnostic> {
+    let v = config.get(attr);
+    if !v.is_known() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(f) if f.fract() == 0.0 && f >= low as f64 && f <= high as f64 => Ok(Some(f as i64)),
+        _ => Err(Diagnostic::error(
+            "Invalid provider setting",
+            format!("`{attr}` must be a whole number from {low} to {high}."),
+        )
+        .at(AttributePath::root(attr))),
+    }
 }
 
 #[async_trait]
@@ -374,6 +407,11 @@ impl Provider for MarketoProvider {
                 ));
             }
         }
+        for bounds in [MAX_CALLS, MAX_CONCURRENT] {
+            if let Err(d) = limit(config, bounds) {
+                diags.push(d);
+            }
+        }
         for setting in [&ENDPOINT, &IDENTITY_ENDPOINT] {
             if let Some(text) = config.get(setting.attr).as_str() {
                 if let Err(msg) = check_endpoint(text) {
@@ -398,6 +436,23 @@ impl Provider for MarketoProvider {
             settings.client_id,
             settings.client_secret,
         );
+        match (
+            limit(&req.config, MAX_CALLS),
+            limit(&req.config, MAX_CONCURRENT),
+        ) {
+            (Ok(calls), Ok(concurrent)) => {
+                if let Some(calls) = calls.and_then(|c| u32::try_from(c).ok()) {
+                    config.rate_limit.calls = calls;
+                }
+                if let Some(n) = concurrent.and_then(|c| usize::try_from(c).ok()) {
+                    config.max_concurrency = n;
+                }
+            }
+            (a, b) => {
+                diags.extend(a.err().into_iter().chain(b.err()).collect());
+                return diags;
+            }
+        }
         config.user_agent = format!(
             "terraform-provider-marketo/{} terraform/{}",
             env!("CARGO_PKG_VERSION"),

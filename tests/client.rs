@@ -476,7 +476,11 @@ async fn client_fetches_one_token_for_many_concurrent_calls() {
     }
     let m = c.metrics();
     assert_eq!(m.identity_requests, 1, "{m:?}");
-    assert_eq!(m.api_requests, 30);
+    // 24 concurrent identical reads share at most a few requests; 6 sequential ones each go out.
+    assert!(
+        (7..=9).contains(&m.api_requests),
+        "concurrent identical reads are joined: {m:?}"
+    );
     let text = std::fs::read_to_string(&log).unwrap();
     let identity_lines = text
         .lines()
@@ -580,9 +584,10 @@ async fn client_backs_off_on_606_and_615_until_it_succeeds() {
     cfg.retry.max_attempts = 20;
     let c = Client::new(cfg).unwrap();
     let mut set = JoinSet::new();
-    for _ in 0..20 {
+    // Distinct reads (identical concurrent ones would be joined into one request).
+    for i in 0..20 {
         let c = c.clone();
-        set.spawn(async move { c.list_workspaces().await });
+        set.spawn(async move { c.get_user(&format!("nobody-{i}@example.com")).await });
     }
     while let Some(r) = set.join_next().await {
         r.unwrap().unwrap();
@@ -611,9 +616,9 @@ async fn client_side_limits_keep_under_the_servers() {
     };
     let c = Client::new(cfg).unwrap();
     let mut set = JoinSet::new();
-    for _ in 0..24 {
+    for i in 0..24 {
         let c = c.clone();
-        set.spawn(async move { c.list_roles().await });
+        set.spawn(async move { c.get_user(&format!("nobody-{i}@example.com")).await });
     }
     while let Some(r) = set.join_next().await {
         r.unwrap().unwrap();

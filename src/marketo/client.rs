@@ -1,5 +1,6 @@
 //! The HTTP core: token cache, politeness, one attempt, and the retry rules.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -76,6 +77,35 @@ struct Inner {
     token: Mutex<Option<CachedToken>>,
     generation: AtomicU64,
     counters: Counters,
+    reads: ReadCoalescer,
+}
+
+/// Joins concurrent identical GETs: a caller waiting for a read of the same URL reuses an answer
+/// whose request *started after* the caller asked, so it is never older than a read of its own
+/// would have been. Terraform refreshes many resources at once and each role read lists the roles:
+/// this turns N list calls into about one per burst, within Marketo's shared call budget.
+#[derive(Default)]
+struct ReadCoalescer {
+    slots: std::sync::Mutex<HashMap<String, Arc<ReadSlot>>>,
+}
+
+/// The last answer to one URL and when its request started.
+type ReadSlot = Mutex<Option<(Instant, Value)>>;
+
+impl ReadCoalescer {
+    /// Entries kept before the map is cleared (it is only an optimisation).
+    const MAX_SLOTS: usize = 1024;
+
+    fn slot(&self, key: &str) -> Arc<ReadSlot> {
+        let mut slots = match self.slots.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if slots.len() >= Self::MAX_SLOTS && !slots.contains_key(key) {
+            slots.clear();
+        }
+        slots.entry(key.to_owned()).or_default().clone()
+    }
 }
 
 /// A Marketo Engage REST client. Cheap to clone: clones share the token, the concurrency cap, the
@@ -440,6 +470,7 @@ impl Client {
                 token: Mutex::new(None),
                 generation: AtomicU64::new(0),
                 counters: Counters::default(),
+                reads: ReadCoalescer::default(),
                 config,
             }),
             cancel: CancellationToken::new(),
@@ -790,7 +821,23 @@ impl Client {
         call: Call,
         what: &str,
     ) -> Result<T, Error> {
-        let value = self.execute(&call, Mode::Idempotent).await?;
+        let value = if call.method == Method::GET && call.body.is_none() {
+            let asked = Instant::now();
+            let key = format!("{:?}{:?}", call.segments, call.query);
+            let slot = self.inner.reads.slot(&key);
+            let mut last = slot.lock().await;
+            match &*last {
+                Some((started, value)) if *started >= asked => value.clone(),
+                _ => {
+                    let started = Instant::now();
+                    let value = self.execute(&call, Mode::Idempotent).await?;
+                    *last = Some((started, value.clone()));
+                    value
+                }
+            }
+        } else {
+            self.execute(&call, Mode::Idempotent).await?
+        };
         parse(value, what)
     }
 

@@ -28,7 +28,7 @@ async fn settings_come_from_the_block_or_the_environment() {
     }
     tf.set_env("TF_VAR_secret", emu.client_secret());
     tf.config(&format!(
-        "variable \"secret\" {{\n  type      = string\n  sensitive = true\n}}\n\nprovider \"marketo\" {{\n  endpoint      = \"{}\"\n  client_id     = \"{}\"\n  client_secret = var.secret\n}}\n{ONE_USER}",
+        "variable \"secret\" {{\n  type      = string\n  sensitive = true\n}}\n\nprovider \"marketo\" {{\n  endpoint      = \"{}\"\n  client_id     = \"{}\"\n  client_secret = var.secret\n  max_concurrent_calls = 3\n  max_calls_per_20_seconds = 50\n}}\n{ONE_USER}",
         emu.base_url(),
         emu.client_id()
     ));
@@ -77,6 +77,15 @@ async fn missing_and_malformed_settings_are_plan_errors() {
     assert!(
         text.contains("munchkin_id = \"12-ABC-456\""),
         "points at the attribute: {text}"
+    );
+
+    tf.config(&format!(
+        "provider \"marketo\" {{\n  max_concurrent_calls = 11\n}}\n{ONE_USER}"
+    ));
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).flat();
+    assert!(
+        text.contains("`max_concurrent_calls` must be a whole number from 1 to 10"),
+        "{text}"
     );
 
     tf.config(ONE_USER);
