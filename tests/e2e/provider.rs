@@ -103,3 +103,39 @@ async fn missing_and_malformed_settings_are_plan_errors() {
             .all(|u| u.email_address != "provider-test@example.com")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terraform_shows_the_whole_schema() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config("");
+    let out = tf.ok(&["providers", "schema", "-json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("schema JSON");
+    let schema = doc
+        .pointer("/provider_schemas/registry.terraform.io~1marketo-community~1marketo")
+        .expect("our provider's schema");
+    for r in [
+        "marketo_api_only_role",
+        "marketo_api_only_user",
+        "marketo_custom_service",
+    ] {
+        assert!(schema["resource_schemas"].get(r).is_some(), "{r}");
+    }
+    for d in [
+        "marketo_role",
+        "marketo_roles",
+        "marketo_workspace",
+        "marketo_workspaces",
+        "marketo_api_only_user",
+        "marketo_users",
+        "marketo_permissions",
+    ] {
+        assert!(schema["data_source_schemas"].get(d).is_some(), "{d}");
+    }
+    let secret = &schema["resource_schemas"]["marketo_custom_service"]["block"]["attributes"]["client_secret"];
+    assert_eq!(secret["sensitive"], true);
+    assert_eq!(
+        schema["provider"]["block"]["attributes"]["client_secret"]["sensitive"],
+        true
+    );
+}

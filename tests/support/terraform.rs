@@ -1,8 +1,9 @@
 //! Drives a real Terraform core against the provider binary of this build.
 //!
-//! Which core: `TERRAFORM`, else `.tools/bin/terraform-1.15.5` (installed by `make tools`), else
-//! `terraform` on PATH. Terraform finds the provider through `dev_overrides` pointing at the
-//! directory Cargo built it into, so no `terraform init` and no registry are involved.
+//! Which core: `TERRAFORM`, else `terraform` on PATH, else `.tools/bin/terraform-1.15.5`
+//! (installed by `make tools`); `make test` sets `TERRAFORM` for each core it runs. Terraform
+//! finds the provider through `dev_overrides` pointing at the directory Cargo built it into, or,
+//! with [`Terraform::with_mirror`], installs it with a real `terraform init`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,16 +43,21 @@ pub struct Terraform {
     env: Vec<(String, String)>,
 }
 
-/// The Terraform binary under test.
+/// The Terraform binary under test: `TERRAFORM`, else `terraform` on PATH, else the 1.15.5 core
+/// that `make tools` installs.
 pub fn binary() -> PathBuf {
     if let Some(path) = std::env::var_os("TERRAFORM") {
         return PathBuf::from(path);
     }
-    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform-1.15.5");
-    if installed.exists() {
-        return installed;
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("terraform"))
+            .find(|candidate| candidate.is_file())
+    });
+    if let Some(path) = on_path {
+        return path;
     }
-    PathBuf::from("terraform")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/bin/terraform-1.15.5")
 }
 
 /// A filesystem mirror (unpacked layout) holding a copy of the provider binary Cargo built for
