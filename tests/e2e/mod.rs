@@ -2,6 +2,7 @@
 //! against an in-process emulator, and each step is checked against the emulator's state.
 
 mod data_sources;
+mod faults;
 mod generate;
 mod provider;
 mod quickstart;
