@@ -75,3 +75,25 @@ step apply apply -auto-approve -input=false
 step "plan (no changes)" plan -detailed-exitcode -input=false
 step "plan -refresh=false" plan -refresh=false -input=false
 step destroy destroy -auto-approve -input=false
+
+# The protocol layer alone: planning many new resources needs no Marketo call after the login, so
+# this measures Terraform <-> provider round trips (one PlanResourceChange per resource).
+big=${BENCH_PLAN_N:-1000}
+mkdir -p "$work/big"
+cat > "$work/big/main.tf" <<HCL
+terraform {
+  required_providers {
+    marketo = { source = "marketo-community/marketo" }
+  }
+}
+
+resource "marketo_api_only_role" "r" {
+  count       = $big
+  name        = "Planned role \${count.index}"
+  permissions = ["Read-Only Lead"]
+}
+HCL
+start=$EPOCHREALTIME
+"$tf" -chdir="$work/big" plan -input=false > "$work/big.log" 2>&1 || { cat "$work/big.log"; exit 1; }
+end=$EPOCHREALTIME
+awk -v n="plan $big new roles" -v s="$start" -v e="$end" 'BEGIN { printf "%-22s %8.2f s\n", n, e - s }'
