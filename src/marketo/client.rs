@@ -9,6 +9,7 @@ use std::time::Duration;
 use rand::Rng;
 use reqwest::Method;
 use reqwest::header::ACCEPT;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{Mutex, Semaphore};
@@ -802,6 +803,41 @@ impl Client {
     }
 }
 
+impl Client {
+    /// [`Client::create`] for an object with a unique name: after an ambiguous failure, `find`
+    /// looks the object up by `name`, and the call is resent only if that finds nothing.
+    pub(crate) async fn create_named<T, F, Fut>(
+        &self,
+        call: Call,
+        what: &str,
+        name: &str,
+        find: F,
+    ) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: Fn(Client, String) -> Fut,
+        Fut: Future<Output = Result<Option<T>, Error>>,
+    {
+        let this = self.clone();
+        let name = name.to_owned();
+        self.create(call, what, move || {
+            let found = find(this.clone(), name.clone());
+            async move { Ok(found.await?.map_or(Lookup::Resend(None), Lookup::Found)) }
+        })
+        .await
+    }
+}
+
+/// A request body as JSON; a body that cannot be encoded is a validation error naming `what`.
+pub(crate) fn encode<T: Serialize>(body: &T, what: &str) -> Result<Value, Error> {
+    serde_json::to_value(body).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("cannot encode the {what}: {e}"),
+        )
+    })
+}
+
 /// Maps NotFound onto `None`.
 pub(crate) fn optional<T>(result: Result<T, Error>) -> Result<Option<T>, Error> {
     match result {
@@ -1079,6 +1115,7 @@ mod tests {
         assert_send(&c.list_users());
         assert_send(&c.get_user("u"));
         assert_send(&c.get_invited_user("u"));
+        assert_send(&c.get_user_or_invitation("u"));
         assert_send(&c.invite_user(&invite));
         assert_send(&c.update_user("u", &UpdateUser::default()));
         assert_send(&c.delete_user("u"));

@@ -40,5 +40,32 @@ pub use types::{
     UserRoleWorkspace, UserSummary, Workspace,
 };
 
+/// The item named `name`: an exact match, else one that matches regardless of case (Marketo
+/// keeps role, workspace and service names unique regardless of case).
+pub fn find_by_name<'a, T>(
+    items: &'a [T],
+    name: &str,
+    name_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    items
+        .iter()
+        .find(|i| name_of(i) == name)
+        .or_else(|| items.iter().find(|i| name_of(i).eq_ignore_ascii_case(name)))
+}
+
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::find_by_name;
+
+    #[test]
+    fn names_match_exactly_first_then_regardless_of_case() {
+        let names = ["Sync", "sync", "Other"];
+        assert_eq!(find_by_name(&names, "sync", |n| n), Some(&"sync"));
+        assert_eq!(find_by_name(&names, "SYNC", |n| n), Some(&"Sync"));
+        assert_eq!(find_by_name(&names, "other", |n| n), Some(&"Other"));
+        assert_eq!(find_by_name(&names, "none", |n| n), None);
+    }
+}

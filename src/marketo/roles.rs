@@ -1,18 +1,10 @@
 //! Role management (ours: see docs/admin-endpoints.md). 404/610 here means the instance has no
 //! such endpoint ([`ErrorKind::EndpointMissing`](super::ErrorKind::EndpointMissing)).
 
-use super::client::{Call, Client, Lookup, Mode, optional, parse};
-use super::error::{Error, ErrorKind, Missing};
+use super::client::{Call, Client, Mode, encode, optional, parse};
+use super::error::{Error, Missing};
+use super::find_by_name;
 use super::types::{NewRole, Role, RoleDetail, RoleUpdate};
-
-fn encode<T: serde::Serialize>(body: &T, what: &str) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(body).map_err(|e| {
-        Error::new(
-            ErrorKind::Validation,
-            format!("cannot encode the {what}: {e}"),
-        )
-    })
-}
 
 impl Client {
     /// The valid Access API permission names (`roles/permissions.json`).
@@ -34,17 +26,10 @@ impl Client {
             Some(encode(role, "role")?),
             Missing::Endpoint,
         );
-        let this = self.clone();
-        let name = role.name.clone();
-        self.create(call, "role", move || {
-            let this = this.clone();
-            let name = name.clone();
-            async move {
-                let detail = match this.find_role_by_name(&name).await? {
-                    Some(found) => this.get_role(found.id).await?,
-                    None => None,
-                };
-                Ok(detail.map_or(Lookup::Resend(None), Lookup::Found))
+        self.create_named(call, "role", &role.name, |this, name| async move {
+            match this.find_role_by_name(&name).await? {
+                Some(found) => this.get_role(found.id).await,
+                None => Ok(None),
             }
         })
         .await
@@ -74,8 +59,8 @@ impl Client {
     }
 
     /// Deletes a role (`roles/{roleId}/delete.json`). A role held by users gives
-    /// [`ErrorKind::InUse`] (1022, the message names the users); a system role gives
-    /// [`ErrorKind::Validation`] (709).
+    /// [`ErrorKind::InUse`](super::ErrorKind::InUse) (1022, the message names the users); a
+    /// system role gives [`ErrorKind::Validation`](super::ErrorKind::Validation) (709).
     pub async fn delete_role(&self, id: i64) -> Result<(), Error> {
         let id = id.to_string();
         let call = Call::post(&["roles", &id, "delete.json"], None, Missing::AdminObject);
@@ -86,11 +71,6 @@ impl Client {
     /// case-insensitive one (names are unique case-insensitively).
     pub async fn find_role_by_name(&self, name: &str) -> Result<Option<Role>, Error> {
         let roles = self.list_roles().await?;
-        if let Some(exact) = roles.iter().find(|r| r.name == name) {
-            return Ok(Some(exact.clone()));
-        }
-        Ok(roles
-            .into_iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name)))
+        Ok(find_by_name(&roles, name, |r| &r.name).cloned())
     }
 }

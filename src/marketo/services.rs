@@ -1,17 +1,9 @@
 //! LaunchPoint custom services (ours: see docs/admin-endpoints.md).
 
-use super::client::{Call, Client, Lookup, Mode, optional, parse};
-use super::error::{Error, ErrorKind, Missing};
+use super::client::{Call, Client, Mode, encode, optional, parse};
+use super::error::{Error, Missing};
+use super::find_by_name;
 use super::types::{NewService, Service, ServiceDetail, ServiceUpdate};
-
-fn encode<T: serde::Serialize>(body: &T, what: &str) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(body).map_err(|e| {
-        Error::new(
-            ErrorKind::Validation,
-            format!("cannot encode the {what}: {e}"),
-        )
-    })
-}
 
 impl Client {
     /// Every custom service, without secrets (`services/allservices.json`, paged).
@@ -29,19 +21,17 @@ impl Client {
             Some(encode(service, "service")?),
             Missing::Endpoint,
         );
-        let this = self.clone();
-        let name = service.display_name.clone();
-        self.create(call, "service", move || {
-            let this = this.clone();
-            let name = name.clone();
-            async move {
-                let detail = match this.find_service_by_name(&name).await? {
-                    Some(found) => this.get_service(found.id).await?,
-                    None => None,
-                };
-                Ok(detail.map_or(Lookup::Resend(None), Lookup::Found))
-            }
-        })
+        self.create_named(
+            call,
+            "service",
+            &service.display_name,
+            |this, name| async move {
+                match this.find_service_by_name(&name).await? {
+                    Some(found) => this.get_service(found.id).await,
+                    None => Ok(None),
+                }
+            },
+        )
         .await
     }
 
@@ -96,11 +86,6 @@ impl Client {
     /// A service by display name: an exact match, else a case-insensitive one.
     pub async fn find_service_by_name(&self, display_name: &str) -> Result<Option<Service>, Error> {
         let services = self.list_services().await?;
-        if let Some(exact) = services.iter().find(|s| s.display_name == display_name) {
-            return Ok(Some(exact.clone()));
-        }
-        Ok(services
-            .into_iter()
-            .find(|s| s.display_name.eq_ignore_ascii_case(display_name)))
+        Ok(find_by_name(&services, display_name, |s| &s.display_name).cloned())
     }
 }

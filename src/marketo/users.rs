@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::client::{Call, Client, Lookup, Mode, optional, parse};
+use super::client::{Call, Client, Lookup, Mode, encode, optional, parse};
 use super::config::RoleBodyShape;
 use super::error::{Error, Missing};
 use super::types::{
@@ -39,6 +39,15 @@ impl Client {
         )
     }
 
+    /// A user by userid: the active user (`user.json`), else the pending invitation
+    /// (`invite.json`); `None` if there is neither.
+    pub async fn get_user_or_invitation(&self, userid: &str) -> Result<Option<FoundUser>, Error> {
+        if let Some(user) = self.get_user(userid).await? {
+            return Ok(Some(FoundUser::Active(user)));
+        }
+        Ok(self.get_invited_user(userid).await?.map(FoundUser::Pending))
+    }
+
     /// Invites a user (`users/invite.json`; Marketo answers `true` and no id: read it back with
     /// [`Client::find_user`]).
     ///
@@ -46,12 +55,7 @@ impl Client {
     /// (`user.json`, then `invite.json`) or, when no userid was given, also by email in
     /// `allusers.json`; the invite is resent only if the user is not there.
     pub async fn invite_user(&self, invite: &InviteUser) -> Result<(), Error> {
-        let body = serde_json::to_value(invite).map_err(|e| {
-            Error::new(
-                super::error::ErrorKind::Validation,
-                format!("cannot encode the invitation: {e}"),
-            )
-        })?;
+        let body = encode(invite, "invitation")?;
         let call = Call::post(&["users", "invite.json"], Some(body), Missing::Endpoint);
         let this = self.clone();
         let invite = invite.clone();
@@ -73,8 +77,7 @@ impl Client {
 
     async fn invitation_exists(&self, invite: &InviteUser) -> Result<bool, Error> {
         let userid = invite.userid.as_deref().unwrap_or(&invite.email_address);
-        if self.get_user(userid).await?.is_some() || self.get_invited_user(userid).await?.is_some()
-        {
+        if self.get_user_or_invitation(userid).await?.is_some() {
             return Ok(true);
         }
         if invite.userid.is_none() {
@@ -90,12 +93,7 @@ impl Client {
     /// Updates an active user's attributes (`users/{userid}/update.json`); idempotent, so resent
     /// on transient failures.
     pub async fn update_user(&self, userid: &str, update: &UpdateUser) -> Result<User, Error> {
-        let body = serde_json::to_value(update).map_err(|e| {
-            Error::new(
-                super::error::ErrorKind::Validation,
-                format!("cannot encode the update: {e}"),
-            )
-        })?;
+        let body = encode(update, "update")?;
         let call = Call::post(
             &["users", userid, "update.json"],
             Some(body),
@@ -241,11 +239,8 @@ impl Client {
     /// Finds a user by userid (active first, then pending) or, failing that, by email address
     /// (case-insensitive) through `allusers.json`.
     pub async fn find_user(&self, userid_or_email: &str) -> Result<Option<FoundUser>, Error> {
-        if let Some(user) = self.get_user(userid_or_email).await? {
-            return Ok(Some(FoundUser::Active(user)));
-        }
-        if let Some(user) = self.get_invited_user(userid_or_email).await? {
-            return Ok(Some(FoundUser::Pending(user)));
+        if let Some(found) = self.get_user_or_invitation(userid_or_email).await? {
+            return Ok(Some(found));
         }
         if !userid_or_email.contains('@') {
             return Ok(None);
@@ -255,11 +250,8 @@ impl Client {
             u.email_address.eq_ignore_ascii_case(userid_or_email) && u.userid != userid_or_email
         });
         for candidate in candidates {
-            if let Some(user) = self.get_user(&candidate.userid).await? {
-                return Ok(Some(FoundUser::Active(user)));
-            }
-            if let Some(user) = self.get_invited_user(&candidate.userid).await? {
-                return Ok(Some(FoundUser::Pending(user)));
+            if let Some(found) = self.get_user_or_invitation(&candidate.userid).await? {
+                return Ok(Some(found));
             }
         }
         Ok(None)
