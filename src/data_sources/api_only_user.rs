@@ -163,20 +163,6 @@ fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
     ])
 }
 
-/// A user by userid: active first, then pending.
-async fn by_userid(
-    client: &marketo::Client,
-    userid: &str,
-) -> Result<Option<FoundUser>, marketo::Error> {
-    if let Some(u) = client.get_user(userid).await? {
-        return Ok(Some(FoundUser::Active(u)));
-    }
-    Ok(client
-        .get_invited_user(userid)
-        .await?
-        .map(FoundUser::Pending))
-}
-
 impl ApiOnlyUserDataSource {
     async fn lookup(
         &self,
@@ -184,7 +170,8 @@ impl ApiOnlyUserDataSource {
         config: &Value,
     ) -> Result<FoundUser, Diagnostic> {
         if let Some(userid) = config.get("userid").as_str() {
-            if let Some(found) = by_userid(client, userid)
+            if let Some(found) = client
+                .get_user_or_invitation(userid)
                 .await
                 .map_err(|e| api_error(&format!("reading the user \"{userid}\""), &e))?
             {
@@ -214,7 +201,8 @@ impl ApiOnlyUserDataSource {
             .map(|u| u.userid.as_str())
             .collect();
         match matching.as_slice() {
-            [one] => by_userid(client, one)
+            [one] => client
+                .get_user_or_invitation(one)
                 .await
                 .map_err(|e| api_error(&format!("reading the user \"{one}\""), &e))?
                 .ok_or_else(|| {
@@ -225,7 +213,8 @@ impl ApiOnlyUserDataSource {
                 }),
             [] => {
                 // A pending invitation is not listed; its userid defaults to the email.
-                if let Some(found) = by_userid(client, email)
+                if let Some(found) = client
+                    .get_user_or_invitation(email)
                     .await
                     .map_err(|e| api_error(&format!("reading the user \"{email}\""), &e))?
                 {

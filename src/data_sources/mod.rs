@@ -10,11 +10,16 @@ pub mod users;
 pub mod workspace;
 pub mod workspaces;
 
+use std::cmp::Ordering;
+use std::future::Future;
 use std::sync::Arc;
 
-use crate::plugin::{AttributePath, DataSource, Diagnostic, Diagnostics, Value};
+use crate::marketo::{self, Client, Role, Workspace, find_by_name};
+use crate::plugin::{
+    AttributePath, Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Value,
+};
 use crate::provider::Shared;
-use crate::resources::checks;
+use crate::resources::{api_error, checks};
 
 /// Every data source, sharing the provider's client.
 pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
@@ -27,6 +32,100 @@ pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
         Arc::new(users::UsersDataSource::new(shared.clone())),
         Arc::new(permissions::PermissionsDataSource::new(shared.clone())),
     ]
+}
+
+/// Reads a data source that lists a whole collection: its `id` is always `name`, and the
+/// collection, in `order`, goes under the attribute `name`.
+pub(crate) async fn read_list<T, Fut>(
+    shared: &Shared,
+    ctx: &Context,
+    name: &str,
+    list: impl FnOnce(Client) -> Fut,
+    order: impl FnMut(&T, &T) -> Ordering,
+    object: impl Fn(&T) -> Value,
+) -> DataSourceReadResponse
+where
+    Fut: Future<Output = Result<Vec<T>, marketo::Error>>,
+{
+    let client = match shared.client(ctx) {
+        Ok(c) => c,
+        Err(d) => return d.into(),
+    };
+    match list(client).await {
+        Ok(mut items) => {
+            items.sort_by(order);
+            DataSourceReadResponse {
+                state: Value::object([
+                    ("id", Value::string(name)),
+                    (name, Value::list(items.iter().map(object))),
+                ]),
+                ..DataSourceReadResponse::default()
+            }
+        }
+        Err(e) => api_error(&format!("listing the {name}"), &e)
+            .into_diagnostics()
+            .into(),
+    }
+}
+
+/// An object that data sources look up by `name` or by `id`.
+pub(crate) trait Listed {
+    fn id(&self) -> i64;
+    fn name(&self) -> &str;
+}
+
+impl Listed for Role {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Listed for Workspace {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The `what` a lookup names, from the whole `list`: by the configured `name`, an exact match,
+/// else one regardless of case; otherwise the one whose id is `id` (configured as `id_text`).
+/// A miss is [`not_found`], listing what exists.
+pub(crate) fn pick<'a, T: Listed>(
+    what: &str,
+    list: &'a [T],
+    config: &Value,
+    id: Option<i64>,
+    id_text: &str,
+) -> Result<&'a T, Diagnostic> {
+    if let Some(name) = config.get("name").as_str() {
+        return find_by_name(list, name, T::name).ok_or_else(|| {
+            let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
+            not_found(what, "the name", name, &names, AttributePath::root("name"))
+        });
+    }
+    list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {
+        let ids: Vec<String> = list
+            .iter()
+            .map(|x| format!("{} ({})", x.id(), x.name()))
+            .collect();
+        not_found(what, "the id", id_text, &ids, AttributePath::root("id"))
+    })
+}
+
+/// The state of a looked-up object, with the lookup keys kept as configured (a name may differ
+/// in case; an id given as text may be spelled differently).
+pub(crate) fn keep_lookup_keys(mut state: Value, config: &Value) -> Value {
+    for key in ["name", "id"] {
+        if let Some(v) = config.get(key).as_str() {
+            state.set_attr(key, Value::string(v));
+        }
+    }
+    state
 }
 
 /// Checks that exactly one of two lookup attributes is set. Unknown counts as set (it will be
@@ -107,6 +206,32 @@ mod tests {
         );
         let one = Value::object([("name", Value::Unknown)]);
         assert!(exactly_one(&one, "name", "id", "role").is_empty());
+    }
+
+    #[test]
+    fn pick_by_name_then_by_id() {
+        let list: Vec<Workspace> = serde_json::from_value(serde_json::json!([
+            {"id": 0, "name": "AllZones"}, {"id": 1, "name": "Default"}
+        ]))
+        .unwrap();
+        let by_name = Value::object([("name", Value::string("default"))]);
+        assert_eq!(pick("workspace", &list, &by_name, None, "").unwrap().id, 1);
+        let by_id = Value::object([("id", Value::int(0))]);
+        assert_eq!(
+            pick("workspace", &list, &by_id, Some(0), "0").unwrap().id,
+            0
+        );
+        let d = pick("workspace", &list, &by_id, Some(7), "7").unwrap_err();
+        assert_eq!(d.summary, "No such workspace");
+        assert!(
+            d.detail.contains("\"0 (AllZones)\", \"1 (Default)\""),
+            "{d}"
+        );
+        let kept = keep_lookup_keys(
+            Value::object([("name", Value::string("Default"))]),
+            &by_name,
+        );
+        assert_eq!(kept.get("name").as_str(), Some("default"));
     }
 
     #[test]

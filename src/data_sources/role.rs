@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::roles::{role_attributes, role_object};
-use super::{exactly_one, not_found};
+use super::{exactly_one, keep_lookup_keys, pick};
 use crate::plugin::{
     Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
     Diagnostics, Schema, Value,
@@ -105,46 +105,12 @@ impl DataSource for RoleDataSource {
             Err(e) => return api_error("listing the roles", &e).into_diagnostics().into(),
         };
         roles.sort_by_key(|r| r.id);
-        let found = if let Some(name) = config.get("name").as_str() {
-            roles
-                .iter()
-                .find(|r| r.name == name)
-                .or_else(|| roles.iter().find(|r| r.name.eq_ignore_ascii_case(name)))
-                .ok_or_else(|| {
-                    let names: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-                    not_found(
-                        "role",
-                        "the name",
-                        name,
-                        &names,
-                        AttributePath::root("name"),
-                    )
-                })
-        } else {
-            let text = config.get("id").as_str().unwrap_or_default();
-            let id = parse_id(text);
-            roles.iter().find(|r| Some(r.id) == id).ok_or_else(|| {
-                let ids: Vec<String> = roles
-                    .iter()
-                    .map(|r| format!("{} ({})", r.id, r.name))
-                    .collect();
-                not_found("role", "the id", text, &ids, AttributePath::root("id"))
-            })
-        };
-        match found {
-            Ok(role) => {
-                let mut state = role_object(role);
-                // Keep the lookup key as configured (a name may differ in case).
-                for key in ["name", "id"] {
-                    if let Some(v) = config.get(key).as_str() {
-                        state.set_attr(key, Value::string(v));
-                    }
-                }
-                DataSourceReadResponse {
-                    state,
-                    diagnostics: diags,
-                }
-            }
+        let text = config.get("id").as_str().unwrap_or_default();
+        match pick("role", &roles, &config, parse_id(text), text) {
+            Ok(role) => DataSourceReadResponse {
+                state: keep_lookup_keys(role_object(role), &config),
+                diagnostics: diags,
+            },
             Err(d) => d.into_diagnostics().into(),
         }
     }

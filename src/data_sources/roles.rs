@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::read_list;
 use crate::marketo::Role;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
 };
 use crate::provider::Shared;
-use crate::resources::{api_error, optional_text};
+use crate::resources::optional_text;
 
 /// The attributes of one role, all computed: `(name, type, description)`.
 const ROLE_FIELDS: [(&str, Type, &str); 6] = [
@@ -113,23 +114,15 @@ impl DataSource for RolesDataSource {
     }
 
     async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        match client.list_roles().await {
-            Ok(mut roles) => {
-                roles.sort_by_key(|r| r.id);
-                DataSourceReadResponse {
-                    state: Value::object([
-                        ("id", Value::string("roles")),
-                        ("roles", Value::list(roles.iter().map(role_object))),
-                    ]),
-                    ..DataSourceReadResponse::default()
-                }
-            }
-            Err(e) => api_error("listing the roles", &e).into_diagnostics().into(),
-        }
+        read_list(
+            &self.shared,
+            ctx,
+            "roles",
+            |client| async move { client.list_roles().await },
+            |a, b| a.id.cmp(&b.id),
+            role_object,
+        )
+        .await
     }
 }
 

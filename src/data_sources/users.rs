@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::read_list;
 use crate::marketo::UserSummary;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
 };
 use crate::provider::Shared;
-use crate::resources::api_error;
 
 fn user_attributes() -> Vec<Attribute> {
     vec![
@@ -94,23 +94,15 @@ impl DataSource for UsersDataSource {
     }
 
     async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        match client.list_users().await {
-            Ok(mut users) => {
-                users.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.userid.cmp(&b.userid)));
-                DataSourceReadResponse {
-                    state: Value::object([
-                        ("id", Value::string("users")),
-                        ("users", Value::list(users.iter().map(user_object))),
-                    ]),
-                    ..DataSourceReadResponse::default()
-                }
-            }
-            Err(e) => api_error("listing the users", &e).into_diagnostics().into(),
-        }
+        read_list(
+            &self.shared,
+            ctx,
+            "users",
+            |client| async move { client.list_users().await },
+            |a, b| a.id.cmp(&b.id).then_with(|| a.userid.cmp(&b.userid)),
+            user_object,
+        )
+        .await
     }
 }
 

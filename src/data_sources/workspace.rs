@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::workspaces::{workspace_attributes, workspace_object};
-use super::{exactly_one, not_found};
+use super::{exactly_one, keep_lookup_keys, pick};
 use crate::plugin::{
     Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
     Diagnostics, Schema, Value,
@@ -104,51 +104,14 @@ impl DataSource for WorkspaceDataSource {
             }
         };
         list.sort_by_key(|w| w.id);
-        let found = if let Some(name) = config.get("name").as_str() {
-            list.iter()
-                .find(|w| w.name == name)
-                .or_else(|| list.iter().find(|w| w.name.eq_ignore_ascii_case(name)))
-                .ok_or_else(|| {
-                    let names: Vec<String> = list.iter().map(|w| w.name.clone()).collect();
-                    not_found(
-                        "workspace",
-                        "the name",
-                        name,
-                        &names,
-                        AttributePath::root("name"),
-                    )
-                })
-        } else {
-            let id = config.get("id").as_i64();
-            list.iter().find(|w| Some(w.id) == id).ok_or_else(|| {
-                let ids: Vec<String> = list
-                    .iter()
-                    .map(|w| format!("{} ({})", w.id, w.name))
-                    .collect();
-                not_found(
-                    "workspace",
-                    "the id",
-                    &config
-                        .get("id")
-                        .as_number()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    &ids,
-                    AttributePath::root("id"),
-                )
-            })
-        };
-        match found {
-            Ok(w) => {
-                let mut state = workspace_object(w);
-                if let Some(name) = config.get("name").as_str() {
-                    state.set_attr("name", Value::string(name));
-                }
-                DataSourceReadResponse {
-                    state,
-                    diagnostics: diags,
-                }
-            }
+        let id = config.get("id");
+        let text = id.as_number().map(ToString::to_string).unwrap_or_default();
+        match pick("workspace", &list, &config, id.as_i64(), &text) {
+            // The id is a number, so only the name is kept as configured.
+            Ok(w) => DataSourceReadResponse {
+                state: keep_lookup_keys(workspace_object(w), &config),
+                diagnostics: diags,
+            },
             Err(d) => d.into_diagnostics().into(),
         }
     }

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::read_list;
 use crate::marketo::Workspace;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
 };
 use crate::provider::Shared;
-use crate::resources::{api_error, optional_text};
+use crate::resources::optional_text;
 
 /// The attributes of one workspace, computed.
 pub(crate) fn workspace_attributes() -> Vec<Attribute> {
@@ -86,25 +87,15 @@ impl DataSource for WorkspacesDataSource {
     }
 
     async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        match client.list_workspaces().await {
-            Ok(mut list) => {
-                list.sort_by_key(|w| w.id);
-                DataSourceReadResponse {
-                    state: Value::object([
-                        ("id", Value::string("workspaces")),
-                        ("workspaces", Value::list(list.iter().map(workspace_object))),
-                    ]),
-                    ..DataSourceReadResponse::default()
-                }
-            }
-            Err(e) => api_error("listing the workspaces", &e)
-                .into_diagnostics()
-                .into(),
-        }
+        read_list(
+            &self.shared,
+            ctx,
+            "workspaces",
+            |client| async move { client.list_workspaces().await },
+            |a, b| a.id.cmp(&b.id),
+            workspace_object,
+        )
+        .await
     }
 }
 
