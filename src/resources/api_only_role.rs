@@ -11,8 +11,9 @@ use async_trait::async_trait;
 
 use super::{
     api_error, api_error_at, checks, endpoint_missing, gone_warning, optional_text, parse_id,
+    unchanged,
 };
-use crate::marketo::{self, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate};
+use crate::marketo::{self, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, Context, Diagnostic,
     Diagnostics, ImportResponse, ImportedResource, PlanRequest, PlanResponse, ReadRequest,
@@ -380,32 +381,24 @@ impl ApiOnlyRole {
                 new_state: state_of(&detail, Some(config)),
                 ..ApplyResponse::default()
             },
-            Err(Some(e)) if e.kind() == ErrorKind::NotFound => ApplyResponse {
-                new_state: prior.clone(),
-                diagnostics: Diagnostic::error(
+            Err(Some(e)) if e.kind() == ErrorKind::NotFound => unchanged(
+                prior,
+                Diagnostic::error(
                     "The role no longer exists",
                     format!(
                         "While {doing}: the role was deleted outside Terraform. Run terraform \
                          apply again: the refresh drops it from the state and plans to create it."
                     ),
-                )
-                .into_diagnostics(),
-                ..ApplyResponse::default()
-            },
-            Err(Some(e)) => ApplyResponse {
-                new_state: prior.clone(),
-                diagnostics: write_error(&doing, &name, &e).into_diagnostics(),
-                ..ApplyResponse::default()
-            },
-            Err(None) => ApplyResponse {
-                new_state: prior.clone(),
-                diagnostics: Diagnostic::error(
+                ),
+            ),
+            Err(Some(e)) => unchanged(prior, write_error(&doing, &name, &e)),
+            Err(None) => unchanged(
+                prior,
+                Diagnostic::error(
                     "The role no longer exists",
                     format!("While {doing}: the role was deleted outside Terraform."),
-                )
-                .into_diagnostics(),
-                ..ApplyResponse::default()
-            },
+                ),
+            ),
         }
     }
 
@@ -443,10 +436,7 @@ impl ApiOnlyRole {
             .map_err(|e| api_error("listing the roles", &e).into_diagnostics())?;
         let found = match parse_id(key) {
             Some(id) => roles.iter().find(|r| r.id == id),
-            None => roles
-                .iter()
-                .find(|r| r.name == key)
-                .or_else(|| roles.iter().find(|r| r.name.eq_ignore_ascii_case(key))),
+            None => find_by_name(&roles, key, |r| &r.name),
         };
         match found {
             Some(r) => Ok(r.clone()),
@@ -599,11 +589,7 @@ impl Resource for ApiOnlyRole {
             };
             let diags = check_config(config);
             if diags.has_errors() {
-                return ApplyResponse {
-                    new_state: req.prior_state.clone(),
-                    diagnostics: diags,
-                    ..ApplyResponse::default()
-                };
+                return unchanged(&req.prior_state, diags);
             }
         }
         let mut resp = match change {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::{api_error, api_error_at, check_at, checks, gone_warning, string};
+use super::{api_error, api_error_at, check_at, checks, gone_warning, string, unchanged};
 use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
@@ -330,17 +330,6 @@ async fn state_of(
     ]))
 }
 
-/// Reads a user by its userid: active first, then a pending invitation.
-async fn fetch(client: &Client, userid: &str) -> Result<Option<FoundUser>, marketo::Error> {
-    if let Some(u) = client.get_user(userid).await? {
-        return Ok(Some(FoundUser::Active(u)));
-    }
-    Ok(client
-        .get_invited_user(userid)
-        .await?
-        .map(FoundUser::Pending))
-}
-
 fn parse_expiry(config: &Value) -> Result<Option<MarketoDateTime>, Diagnostic> {
     match config.get("expires_at").as_str() {
         None => Ok(None),
@@ -440,7 +429,7 @@ impl ApiOnlyUser {
                 .into_diagnostics()
                 .into();
         };
-        let current = match fetch(client, &userid).await {
+        let current = match client.get_user_or_invitation(&userid).await {
             Ok(Some(found)) => found,
             Ok(None) => {
                 return Diagnostic::error(
@@ -532,7 +521,7 @@ impl ApiOnlyUser {
                 .into();
             }
         }
-        match fetch(client, &userid).await {
+        match client.get_user_or_invitation(&userid).await {
             Ok(Some(found)) => self.settle(client, &found, config).await,
             Ok(None) => Diagnostic::error(
                 "The user vanished during the update",
@@ -573,9 +562,9 @@ impl ApiOnlyUser {
                 } else {
                     format!("the LaunchPoint custom service {}", owners.join(", "))
                 };
-                ApplyResponse {
-                    new_state: prior.clone(),
-                    diagnostics: Diagnostic::error(
+                unchanged(
+                    prior,
+                    Diagnostic::error(
                         "The user still owns a custom service",
                         format!(
                             "Marketo refuses to delete \"{userid}\" because {held_by} belongs to \
@@ -584,17 +573,13 @@ impl ApiOnlyUser {
                              reference, not a literal string): Terraform then deletes the service \
                              before the user."
                         ),
-                    )
-                    .into_diagnostics(),
-                    ..ApplyResponse::default()
-                }
+                    ),
+                )
             }
-            Err(e) => ApplyResponse {
-                new_state: prior.clone(),
-                diagnostics: api_error(&format!("deleting the user \"{userid}\""), &e)
-                    .into_diagnostics(),
-                ..ApplyResponse::default()
-            },
+            Err(e) => unchanged(
+                prior,
+                api_error(&format!("deleting the user \"{userid}\""), &e),
+            ),
         }
     }
 }
@@ -661,7 +646,7 @@ impl Resource for ApiOnlyUser {
         let Some(userid) = string(&req.current_state, "id") else {
             return ReadResponse::default();
         };
-        match fetch(&client, &userid).await {
+        match client.get_user_or_invitation(&userid).await {
             Ok(Some(found)) => match state_of(&client, &found, &req.current_state).await {
                 Ok(state) => ReadResponse {
                     new_state: state,
@@ -697,11 +682,7 @@ impl Resource for ApiOnlyUser {
             // Values unknown at plan time are known now: check them before writing anything.
             let diags = check_config(&req.config, change == Change::Create, Utc::now());
             if diags.has_errors() {
-                return ApplyResponse {
-                    new_state: req.prior_state.clone(),
-                    diagnostics: diags,
-                    ..ApplyResponse::default()
-                };
+                return unchanged(&req.prior_state, diags);
             }
         }
         let mut resp = match change {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::api_only_role::{check_description, check_name};
-use super::{api_error, api_error_at, endpoint_missing, gone_warning, optional_text, parse_id};
+use super::{
+    api_error, api_error_at, endpoint_missing, gone_warning, optional_text, parse_id, unchanged,
+};
 use crate::marketo::{self, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, Context, Diagnostic,
@@ -254,30 +256,13 @@ impl CustomService {
     }
 
     async fn update(&self, ctx: &Context, prior: &Value, config: &Value) -> ApplyResponse {
-        let failed = |d: Diagnostic| ApplyResponse {
-            new_state: prior.clone(),
-            diagnostics: d.into_diagnostics(),
-            ..ApplyResponse::default()
-        };
         let client = match self.shared.client(ctx) {
             Ok(c) => c,
-            Err(d) => {
-                return ApplyResponse {
-                    new_state: prior.clone(),
-                    diagnostics: d,
-                    ..ApplyResponse::default()
-                };
-            }
+            Err(d) => return unchanged(prior, d),
         };
         let id = match state_id(prior) {
             Ok(id) => id,
-            Err(d) => {
-                return ApplyResponse {
-                    new_state: prior.clone(),
-                    diagnostics: d,
-                    ..ApplyResponse::default()
-                };
-            }
+            Err(d) => return unchanged(prior, d),
         };
         let mut update = ServiceUpdate::default();
         if prior.get("display_name") != config.get("display_name") {
@@ -308,14 +293,17 @@ impl CustomService {
                 new_state: state_of(&detail),
                 ..ApplyResponse::default()
             },
-            Err(e) if e.kind() == ErrorKind::NotFound => failed(Diagnostic::error(
-                "The custom service no longer exists",
-                format!(
-                    "While {doing}: the service was deleted outside Terraform. Run terraform \
-                     apply again: the refresh drops it from the state and plans to create it."
+            Err(e) if e.kind() == ErrorKind::NotFound => unchanged(
+                prior,
+                Diagnostic::error(
+                    "The custom service no longer exists",
+                    format!(
+                        "While {doing}: the service was deleted outside Terraform. Run terraform \
+                         apply again: the refresh drops it from the state and plans to create it."
+                    ),
                 ),
-            )),
-            Err(e) => failed(write_error(&doing, config, &e)),
+            ),
+            Err(e) => unchanged(prior, write_error(&doing, config, &e)),
         }
     }
 
@@ -434,11 +422,7 @@ impl Resource for CustomService {
             };
             let diags = check_config(config);
             if diags.has_errors() {
-                return ApplyResponse {
-                    new_state: req.prior_state.clone(),
-                    diagnostics: diags,
-                    ..ApplyResponse::default()
-                };
+                return unchanged(&req.prior_state, diags);
             }
         }
         let mut resp = match change {
@@ -446,17 +430,15 @@ impl Resource for CustomService {
             Change::Update => {
                 if req.planned_state.get("api_only_user") != req.prior_state.get("api_only_user") {
                     // The plan asked for a replacement; an update cannot change the owner.
-                    ApplyResponse {
-                        new_state: req.prior_state.clone(),
-                        diagnostics: Diagnostic::error(
+                    unchanged(
+                        &req.prior_state,
+                        Diagnostic::error(
                             "The service's user cannot change in place",
                             "Marketo cannot move a custom service to another user; Terraform \
                              should have planned a replacement. Please report this as a bug.",
                         )
-                        .at(AttributePath::root("api_only_user"))
-                        .into_diagnostics(),
-                        ..ApplyResponse::default()
-                    }
+                        .at(AttributePath::root("api_only_user")),
+                    )
                 } else {
                     self.update(ctx, &req.prior_state, &req.planned_state).await
                 }

@@ -11,7 +11,7 @@ pub mod custom_service;
 use std::sync::Arc;
 
 use crate::marketo::{self, ErrorKind};
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Resource, Value};
+use crate::plugin::{ApplyResponse, AttributePath, Diagnostic, Diagnostics, Resource, Value};
 use crate::provider::Shared;
 
 /// Every managed resource type, sharing the provider's client.
@@ -86,6 +86,15 @@ pub fn gone_warning(what: &str, id: &str) -> Diagnostic {
     )
 }
 
+/// A failed apply that leaves the object as it was: Terraform keeps `prior` in the state.
+pub fn unchanged(prior: &Value, diagnostics: impl Into<Diagnostics>) -> ApplyResponse {
+    ApplyResponse {
+        new_state: prior.clone(),
+        diagnostics: diagnostics.into(),
+        ..ApplyResponse::default()
+    }
+}
+
 /// A known, non-null string attribute.
 pub fn string(v: &Value, name: &str) -> Option<String> {
     v.get(name).as_str().map(str::to_string)
@@ -136,6 +145,15 @@ mod tests {
         assert_eq!(parse_id("Lead Sync"), None);
         assert_eq!(parse_id("-1"), None);
         assert_eq!(parse_id(""), None);
+    }
+
+    #[test]
+    fn a_failed_apply_keeps_the_prior_state() {
+        let prior = Value::object([("id", Value::string("7"))]);
+        let resp = unchanged(&prior, Diagnostic::error("Nope", "It failed."));
+        assert_eq!(resp.new_state, prior);
+        assert!(resp.diagnostics.has_errors());
+        assert!(resp.private.is_empty());
     }
 
     #[test]
