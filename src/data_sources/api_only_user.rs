@@ -271,7 +271,7 @@ impl DataSource for ApiOnlyUserDataSource {
         };
         let found = match self.lookup(&client, &config).await {
             Ok(f) => f,
-            Err(d) => return d.into_diagnostics().into(),
+            Err(d) => return d.into(),
         };
         let roles = match &found {
             FoundUser::Active(u) => u.user_role_workspaces.clone(),
@@ -279,9 +279,7 @@ impl DataSource for ApiOnlyUserDataSource {
                 Ok(r) => r,
                 Err(e) if e.is_not_found() => Vec::new(),
                 Err(e) => {
-                    return api_error(&format!("reading the roles of \"{}\"", u.userid), &e)
-                        .into_diagnostics()
-                        .into();
+                    return api_error(&format!("reading the roles of \"{}\"", u.userid), &e).into();
                 }
             },
         };

@@ -62,9 +62,7 @@ where
                 ..DataSourceReadResponse::default()
             }
         }
-        Err(e) => api_error(&format!("listing the {name}"), &e)
-            .into_diagnostics()
-            .into(),
+        Err(e) => api_error(&format!("listing the {name}"), &e).into(),
     }
 }
 

@@ -79,9 +79,7 @@ impl DataSource for PermissionsDataSource {
                 .map(str::to_string)
                 .collect(),
             Err(e) => {
-                return api_error("listing the permission names", &e)
-                    .into_diagnostics()
-                    .into();
+                return api_error("listing the permission names", &e).into();
             }
         };
         DataSourceReadResponse {

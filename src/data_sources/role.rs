@@ -102,7 +102,7 @@ impl DataSource for RoleDataSource {
         };
         let mut roles = match client.list_roles().await {
             Ok(r) => r,
-            Err(e) => return api_error("listing the roles", &e).into_diagnostics().into(),
+            Err(e) => return api_error("listing the roles", &e).into(),
         };
         roles.sort_by_key(|r| r.id);
         let text = config.get("id").as_str().unwrap_or_default();
@@ -111,7 +111,7 @@ impl DataSource for RoleDataSource {
                 state: keep_lookup_keys(role_object(role), &config),
                 diagnostics: diags,
             },
-            Err(d) => d.into_diagnostics().into(),
+            Err(d) => d.into(),
         }
     }
 }

@@ -98,9 +98,7 @@ impl DataSource for WorkspaceDataSource {
         let mut list = match client.list_workspaces().await {
             Ok(l) => l,
             Err(e) => {
-                return api_error("listing the workspaces", &e)
-                    .into_diagnostics()
-                    .into();
+                return api_error("listing the workspaces", &e).into();
             }
         };
         list.sort_by_key(|w| w.id);
@@ -112,7 +110,7 @@ impl DataSource for WorkspaceDataSource {
                 state: keep_lookup_keys(workspace_object(w), &config),
                 diagnostics: diags,
             },
-            Err(d) => d.into_diagnostics().into(),
+            Err(d) => d.into(),
         }
     }
 }

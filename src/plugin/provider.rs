@@ -247,6 +247,36 @@ impl From<Diagnostics> for DataSourceReadResponse {
     }
 }
 
+impl From<Diagnostic> for ReadResponse {
+    fn from(diagnostic: Diagnostic) -> ReadResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for PlanResponse {
+    fn from(diagnostic: Diagnostic) -> PlanResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for ApplyResponse {
+    fn from(diagnostic: Diagnostic) -> ApplyResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for ImportResponse {
+    fn from(diagnostic: Diagnostic) -> ImportResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for DataSourceReadResponse {
+    fn from(diagnostic: Diagnostic) -> DataSourceReadResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
 /// A Terraform provider.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {

@@ -332,9 +332,7 @@ impl ApiOnlyRole {
                 new_state: state_of(&detail, Some(config)),
                 ..ApplyResponse::default()
             },
-            Err(e) => write_error(&format!("creating the role \"{name}\""), &name, &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => write_error(&format!("creating the role \"{name}\""), &name, &e).into(),
         }
     }
 
@@ -415,15 +413,12 @@ impl ApiOnlyRole {
         match client.delete_role(id).await {
             Ok(()) => ApplyResponse::default(),
             Err(e) if e.kind() == ErrorKind::NotFound => ApplyResponse::default(),
-            Err(e) if e.kind() == ErrorKind::InUse => {
-                in_use_diagnostic(&name, &e).into_diagnostics().into()
-            }
+            Err(e) if e.kind() == ErrorKind::InUse => in_use_diagnostic(&name, &e).into(),
             Err(e) => write_error(
                 &format!("deleting the role \"{name}\" (id {id})"),
                 &name,
                 &e,
             )
-            .into_diagnostics()
             .into(),
         }
     }
@@ -502,9 +497,7 @@ impl Resource for ApiOnlyRole {
         let listed = match client.list_roles().await {
             Ok(roles) => roles.into_iter().find(|r| r.id == id),
             Err(e) => {
-                return api_error("reading the role list", &e)
-                    .into_diagnostics()
-                    .into();
+                return api_error("reading the role list", &e).into();
             }
         };
         let Some(listed) = listed else {
@@ -550,9 +543,7 @@ impl Resource for ApiOnlyRole {
                     .into_diagnostics(),
                 }
             }
-            Err(e) => api_error(&format!("reading the role {}", role_label(&prior)), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => api_error(&format!("reading the role {}", role_label(&prior)), &e).into(),
         }
     }
 
@@ -625,7 +616,6 @@ impl Resource for ApiOnlyRole {
                     role.name, role.id, role.name
                 ),
             )
-            .into_diagnostics()
             .into();
         }
         match client.get_role(role.id).await {
@@ -643,14 +633,11 @@ impl Resource for ApiOnlyRole {
                     role.name, role.id
                 ),
             )
-            .into_diagnostics()
             .into(),
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
-                endpoint_missing("role", INSTEAD).into_diagnostics().into()
+                endpoint_missing("role", INSTEAD).into()
             }
-            Err(e) => api_error(&format!("reading the role \"{}\"", role.name), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => api_error(&format!("reading the role \"{}\"", role.name), &e).into(),
         }
     }
 }

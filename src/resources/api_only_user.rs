@@ -344,7 +344,7 @@ impl ApiOnlyUser {
     async fn create(&self, client: &Client, config: &Value) -> ApplyResponse {
         let expires_at = match parse_expiry(config) {
             Ok(v) => v,
-            Err(d) => return d.into_diagnostics().into(),
+            Err(d) => return d.into(),
         };
         let email = string(config, "email").unwrap_or_default();
         let invite = InviteUser {
@@ -382,7 +382,7 @@ impl ApiOnlyUser {
                 ),
                 _ => api_error(&format!("inviting the API-only user \"{email}\""), &e),
             };
-            return diag.into_diagnostics().into();
+            return diag.into();
         }
         // The invite answers no id: find what it made, by userid when we chose it, else by email
         // (Adobe Identity instances generate the userid).
@@ -398,13 +398,10 @@ impl ApiOnlyUser {
                          check the instance's Users & Roles page before applying again."
                     ),
                 )
-                .into_diagnostics()
                 .into();
             }
             Err(e) => {
-                return api_error(&format!("reading back the new user \"{email}\""), &e)
-                    .into_diagnostics()
-                    .into();
+                return api_error(&format!("reading back the new user \"{email}\""), &e).into();
             }
         };
         self.settle(client, &found, config).await
@@ -417,17 +414,13 @@ impl ApiOnlyUser {
                 new_state: state,
                 ..ApplyResponse::default()
             },
-            Err(e) => api_error(&format!("reading the user \"{}\"", found.userid()), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => api_error(&format!("reading the user \"{}\"", found.userid()), &e).into(),
         }
     }
 
     async fn update(&self, client: &Client, prior: &Value, config: &Value) -> ApplyResponse {
         let Some(userid) = string(prior, "id") else {
-            return Diagnostic::error("Missing id", "The prior state has no id.")
-                .into_diagnostics()
-                .into();
+            return Diagnostic::error("Missing id", "The prior state has no id.").into();
         };
         let current = match client.get_user_or_invitation(&userid).await {
             Ok(Some(found)) => found,
@@ -439,13 +432,10 @@ impl ApiOnlyUser {
                          made. Run terraform apply again to create it."
                     ),
                 )
-                .into_diagnostics()
                 .into();
             }
             Err(e) => {
-                return api_error(&format!("reading the user \"{userid}\""), &e)
-                    .into_diagnostics()
-                    .into();
+                return api_error(&format!("reading the user \"{userid}\""), &e).into();
             }
         };
         let FoundUser::Active(user) = &current else {
@@ -457,13 +447,12 @@ impl ApiOnlyUser {
                      or replace it: terraform apply -replace={TYPE_NAME}.<name>"
                 ),
             )
-            .into_diagnostics()
             .into();
         };
 
         let expires_at = match parse_expiry(config) {
             Ok(v) => v,
-            Err(d) => return d.into_diagnostics().into(),
+            Err(d) => return d.into(),
         };
         let mut update = UpdateUser::default();
         let changed = |attr: &str| config.get(attr) != prior.get(attr);
@@ -486,9 +475,7 @@ impl ApiOnlyUser {
                 } else {
                     AttributePath::empty()
                 };
-                return api_error_at(&format!("updating the user \"{userid}\""), &e, path)
-                    .into_diagnostics()
-                    .into();
+                return api_error_at(&format!("updating the user \"{userid}\""), &e, path).into();
             }
         }
 
@@ -506,7 +493,6 @@ impl ApiOnlyUser {
                     &e,
                     AttributePath::root("role_assignment"),
                 )
-                .into_diagnostics()
                 .into();
             }
         }
@@ -517,7 +503,6 @@ impl ApiOnlyUser {
                     &e,
                     AttributePath::root("role_assignment"),
                 )
-                .into_diagnostics()
                 .into();
             }
         }
@@ -527,11 +512,8 @@ impl ApiOnlyUser {
                 "The user vanished during the update",
                 format!("\"{userid}\" was deleted in Marketo while Terraform updated it."),
             )
-            .into_diagnostics()
             .into(),
-            Err(e) => api_error(&format!("reading the user \"{userid}\""), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => api_error(&format!("reading the user \"{userid}\""), &e).into(),
         }
     }
 
@@ -653,9 +635,7 @@ impl Resource for ApiOnlyUser {
                     private: req.private,
                     ..ReadResponse::default()
                 },
-                Err(e) => api_error(&format!("reading the user \"{userid}\""), &e)
-                    .into_diagnostics()
-                    .into(),
+                Err(e) => api_error(&format!("reading the user \"{userid}\""), &e).into(),
             },
             Ok(None) => ReadResponse {
                 new_state: Value::Null,
@@ -711,9 +691,7 @@ impl Resource for ApiOnlyUser {
                     }],
                     ..ImportResponse::default()
                 },
-                Err(e) => api_error(&format!("reading the user \"{id}\""), &e)
-                    .into_diagnostics()
-                    .into(),
+                Err(e) => api_error(&format!("reading the user \"{id}\""), &e).into(),
             },
             Ok(None) => Diagnostic::error(
                 "Cannot import a user that does not exist",
@@ -723,11 +701,8 @@ impl Resource for ApiOnlyUser {
                      by the email address."
                 ),
             )
-            .into_diagnostics()
             .into(),
-            Err(e) => api_error(&format!("looking up the user \"{id}\""), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => api_error(&format!("looking up the user \"{id}\""), &e).into(),
         }
     }
 }

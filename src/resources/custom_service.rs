@@ -250,7 +250,6 @@ impl CustomService {
                 config,
                 &e,
             )
-            .into_diagnostics()
             .into(),
         }
     }
@@ -324,7 +323,6 @@ impl CustomService {
                 prior,
                 &e,
             )
-            .into_diagnostics()
             .into(),
         }
     }
@@ -366,13 +364,11 @@ impl Resource for CustomService {
                 diagnostics: gone_warning("custom service", &label(&prior)).into_diagnostics(),
             },
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
-                endpoint_missing("LaunchPoint service", INSTEAD)
-                    .into_diagnostics()
-                    .into()
+                endpoint_missing("LaunchPoint service", INSTEAD).into()
             }
-            Err(e) => api_error(&format!("reading the custom service {}", label(&prior)), &e)
-                .into_diagnostics()
-                .into(),
+            Err(e) => {
+                api_error(&format!("reading the custom service {}", label(&prior)), &e).into()
+            }
         }
     }
 
@@ -468,18 +464,13 @@ impl Resource for CustomService {
                              (Admin > Integration > LaunchPoint > View Details)."
                         ),
                     )
-                    .into_diagnostics()
                     .into();
                 }
                 Err(e) if e.kind() == ErrorKind::EndpointMissing => {
-                    return endpoint_missing("LaunchPoint service", INSTEAD)
-                        .into_diagnostics()
-                        .into();
+                    return endpoint_missing("LaunchPoint service", INSTEAD).into();
                 }
                 Err(e) => {
-                    return api_error("listing the custom services", &e)
-                        .into_diagnostics()
-                        .into();
+                    return api_error("listing the custom services", &e).into();
                 }
             },
         };
@@ -495,19 +486,15 @@ impl Resource for CustomService {
                 "Cannot import the custom service: not found",
                 format!("Marketo has no LaunchPoint custom service with id {service_id}."),
             )
-            .into_diagnostics()
             .into(),
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
-                endpoint_missing("LaunchPoint service", INSTEAD)
-                    .into_diagnostics()
-                    .into()
+                endpoint_missing("LaunchPoint service", INSTEAD).into()
             }
             Err(e) => api_error_at(
                 &format!("reading the custom service {service_id}"),
                 &e,
                 AttributePath::root("id"),
             )
-            .into_diagnostics()
             .into(),
         }
     }
