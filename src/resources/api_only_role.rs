@@ -493,32 +493,28 @@ impl Resource for ApiOnlyRole {
             Ok(id) => id,
             Err(d) => return d.into(),
         };
-        // The published list first: it sees renames and deletions on any instance.
-        let listed = match client.list_roles().await {
-            Ok(roles) => roles.into_iter().find(|r| r.id == id),
-            Err(e) => {
-                return api_error("reading the role list", &e).into();
-            }
+        let gone = |private| ReadResponse {
+            new_state: Value::Null,
+            private,
+            diagnostics: gone_warning("API-only role", &role_label(&prior)).into_diagnostics(),
         };
-        let Some(listed) = listed else {
-            return ReadResponse {
-                new_state: Value::Null,
-                private: req.private,
-                diagnostics: gone_warning("API-only role", &role_label(&prior)).into_diagnostics(),
-            };
-        };
+        // The role detail endpoint answers everything in one call. Where an instance lacks it,
+        // the published role list still shows renames and deletions.
         match client.get_role(id).await {
             Ok(Some(detail)) => ReadResponse {
                 new_state: state_of(&detail, Some(&prior)),
                 private: req.private,
                 diagnostics: Diagnostics::new(),
             },
-            Ok(None) => ReadResponse {
-                new_state: Value::Null,
-                private: req.private,
-                diagnostics: gone_warning("API-only role", &role_label(&prior)).into_diagnostics(),
-            },
+            Ok(None) => gone(req.private),
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
+                let listed = match client.list_roles().await {
+                    Ok(roles) => roles.into_iter().find(|r| r.id == id),
+                    Err(e) => return api_error("reading the role list", &e).into(),
+                };
+                let Some(listed) = listed else {
+                    return gone(req.private);
+                };
                 let detail = RoleDetail {
                     role: listed,
                     permissions: permission_names(prior.get("permissions")),
