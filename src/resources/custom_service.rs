@@ -152,14 +152,21 @@ fn check_config(config: &Value) -> Diagnostics {
     diags
 }
 
-/// The state of a service as Marketo describes it, secret included.
-fn state_of(detail: &ServiceDetail) -> Value {
+/// The state of a service as Marketo describes it, secret included. Marketo matches userids
+/// regardless of case and answers the user's own spelling: the owner keeps the spelling of
+/// `known` (the plan or the prior state) when it names the same user, so that an apply matches
+/// its plan and a refresh plans no replacement.
+fn state_of(detail: &ServiceDetail, known: Option<&Value>) -> Value {
     let s = &detail.service;
+    let owner = match known.and_then(|k| k.get("api_only_user").as_str()) {
+        Some(mine) if mine.eq_ignore_ascii_case(&s.api_only_user) => mine,
+        _ => s.api_only_user.as_str(),
+    };
     Value::object([
         ("id", Value::string(s.id.to_string())),
         ("display_name", Value::string(&s.display_name)),
         ("description", optional_text(s.description.as_deref())),
-        ("api_only_user", Value::string(&s.api_only_user)),
+        ("api_only_user", Value::string(owner)),
         ("client_id", Value::string(&s.client_id)),
         (
             "client_secret",
@@ -242,7 +249,7 @@ impl CustomService {
         };
         match client.create_service(&new).await {
             Ok(detail) => ApplyResponse {
-                new_state: state_of(&detail),
+                new_state: state_of(&detail, Some(config)),
                 ..ApplyResponse::default()
             },
             Err(e) => write_error(
@@ -289,7 +296,7 @@ impl CustomService {
         };
         match result {
             Ok(detail) => ApplyResponse {
-                new_state: state_of(&detail),
+                new_state: state_of(&detail, Some(config)),
                 ..ApplyResponse::default()
             },
             Err(e) if e.kind() == ErrorKind::NotFound => unchanged(
@@ -354,7 +361,7 @@ impl Resource for CustomService {
         };
         match client.get_service(id).await {
             Ok(Some(detail)) => ReadResponse {
-                new_state: state_of(&detail),
+                new_state: state_of(&detail, Some(&prior)),
                 private: req.private,
                 diagnostics: Diagnostics::new(),
             },
@@ -477,7 +484,7 @@ impl Resource for CustomService {
         match client.get_service(service_id).await {
             Ok(Some(detail)) => ImportResponse {
                 imported: vec![ImportedResource {
-                    state: state_of(&detail),
+                    state: state_of(&detail, None),
                     private: Vec::new(),
                 }],
                 diagnostics: Diagnostics::new(),
@@ -594,7 +601,7 @@ mod tests {
             "apiOnlyUser": "u@x.io", "clientId": "cid", "clientSecret": "ABCDEFGHsecret123456"
         }))
         .unwrap();
-        let s = state_of(&detail);
+        let s = state_of(&detail, None);
         assert_eq!(
             s.get("client_secret").as_str(),
             Some("ABCDEFGHsecret123456")

@@ -228,3 +228,27 @@ async fn refusals_point_at_the_attribute() {
     assert!(!text.contains(emu.client_secret()), "{text}");
     assert_eq!(emu.snapshot().services.len(), 1);
 }
+
+/// `api_only_user` written in another case than the user's userid: Marketo matches userids
+/// regardless of case and answers its own spelling. The configured spelling is kept, so the apply
+/// is consistent with its plan and the next plan neither changes nor replaces anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owner_spelled_in_another_case_applies_and_stays_put() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(
+        "resource \"marketo_api_only_role\" \"r\" {\n  name        = \"Case Role\"\n  permissions = [\"Read-Only Lead\"]\n}\n\nresource \"marketo_api_only_user\" \"u\" {\n  email      = \"case-owner@example.com\"\n  first_name = \"Case\"\n  last_name  = \"Owner\"\n  role_assignment {\n    role_id      = marketo_api_only_role.r.id\n    workspace_id = 0\n  }\n}\n\nresource \"marketo_custom_service\" \"s\" {\n  display_name  = \"Case Service\"\n  api_only_user = \"Case-Owner@Example.com\"\n  depends_on    = [marketo_api_only_user.u]\n}\n",
+    );
+    tf.apply();
+    let svc = find(&emu, "Case Service").expect("service created in Marketo");
+    assert_eq!(svc.api_only_user, "case-owner@example.com");
+    assert_eq!(
+        tf.attrs("marketo_custom_service.s")["api_only_user"],
+        "Case-Owner@Example.com"
+    );
+    tf.assert_no_changes();
+    // A refresh keeps the configured spelling too.
+    tf.ok(&["apply", "-refresh-only", "-auto-approve"]);
+    tf.assert_no_changes();
+    tf.destroy();
+}
