@@ -690,6 +690,44 @@ async fn lifecycle_plan_apply_read_import_destroy() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_keeps_set_elements_that_differ_only_in_unknowns() {
+    // Two role assignments whose role ids come from resources not created
+    // yet: cty holds both elements, and the plan must too, or Terraform
+    // refuses it ("count in plan disagrees with count in config").
+    let (_server, mut c) = start().await;
+    let ty = widget_type();
+    let pending = Value::object([("role_id", Value::Unknown), ("workspace_id", Value::int(0))]);
+    let config = widget_config("two").with_attr(
+        "role_assignment",
+        Value::Set(vec![pending.clone(), pending]),
+    );
+    // Built element by element, as Terraform sends it.
+    let Type::Object(mut attrs) = ty.clone() else {
+        unreachable!()
+    };
+    let elem = match attrs.get("role_assignment") {
+        Some(Type::Set(e)) => (**e).clone(),
+        _ => unreachable!(),
+    };
+    attrs.insert("role_assignment".into(), Type::list(elem));
+    let wire = dv(&config, &Type::Object(attrs));
+    let plan = c
+        .plan_resource_change(pb::plan_resource_change::Request {
+            type_name: "marketo_widget".into(),
+            prior_state: dv(&Value::Null, &ty),
+            proposed_new_state: wire.clone(),
+            config: wire,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    let planned = undv(&plan.planned_state, &ty);
+    assert_eq!(planned.get("role_assignment").elements().count(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_provider_cancels_work_in_flight_then_new_calls_run() {
     let (_server, c) = start().await;
     let ty = Type::object([("seconds", Type::Number), ("result", Type::String)]);

@@ -603,10 +603,13 @@ impl Writer {
     }
 }
 
+/// The elements of a set with duplicates dropped, as cty keeps them: an
+/// element that is not wholly known never equals another (two unknowns may
+/// turn out different), so only wholly known duplicates go.
 fn dedup(items: &[Value]) -> Vec<&Value> {
     let mut out: Vec<&Value> = Vec::with_capacity(items.len());
     for i in items {
-        if !out.contains(&i) {
+        if !i.is_fully_known() || !out.contains(&i) {
             out.push(i);
         }
     }
@@ -1098,6 +1101,42 @@ mod tests {
         let v = Value::object([("d", Value::list([Value::bool(true)]))]);
         let round = Value::from_msgpack(&v.to_msgpack(&obj).unwrap(), &obj).unwrap();
         assert_eq!(round, v);
+    }
+
+    #[test]
+    fn set_elements_holding_unknowns_are_never_merged() {
+        // cty keeps both: two unknowns may turn out different. Merging them
+        // would make the plan disagree with the configuration's count.
+        let strings = Type::set(Type::String);
+        let two_unknowns = Value::Set(vec![Value::Unknown, Value::Unknown]);
+        let bytes = two_unknowns.to_msgpack(&strings).unwrap();
+        assert_eq!(bytes, [0x92, 0xd4, 0x00, 0x00, 0xd4, 0x00, 0x00]);
+        assert_eq!(
+            Value::from_msgpack(&bytes, &strings)
+                .unwrap()
+                .as_slice()
+                .map(<[Value]>::len),
+            Some(2)
+        );
+        let obj = Type::set(Type::object([
+            ("role_id", Type::Number),
+            ("workspace_id", Type::Number),
+        ]));
+        let partly_unknown =
+            Value::object([("role_id", Value::Unknown), ("workspace_id", Value::int(0))]);
+        let set = Value::Set(vec![partly_unknown.clone(), partly_unknown]);
+        let back = Value::from_msgpack(&set.to_msgpack(&obj).unwrap(), &obj).unwrap();
+        assert_eq!(back.as_slice().map(<[Value]>::len), Some(2));
+        // Wholly known duplicates still go, in msgpack and in JSON.
+        let dup = Value::Set(vec![Value::string("a"), Value::string("a")]);
+        assert_eq!(dup.to_msgpack(&strings).unwrap(), [0x91, 0xa1, b'a']);
+        assert_eq!(dup.to_json(&strings).unwrap(), br#"["a"]"#);
+        assert_eq!(
+            Value::set_of([Value::Unknown, Value::Unknown, Value::int(1), Value::int(1)])
+                .as_slice()
+                .map(<[Value]>::len),
+            Some(3)
+        );
     }
 
     #[test]

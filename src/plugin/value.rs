@@ -312,11 +312,12 @@ impl Value {
         Value::List(elems.into_iter().collect())
     }
 
-    /// A set; duplicate elements are dropped, as Terraform would.
+    /// A set; duplicate elements are dropped, as Terraform would. Elements
+    /// holding unknowns are all kept: cty never takes two of them as equal.
     pub fn set_of(elems: impl IntoIterator<Item = Value>) -> Value {
         let mut out: Vec<Value> = Vec::new();
         for e in elems {
-            if !out.contains(&e) {
+            if !e.is_fully_known() || !out.contains(&e) {
                 out.push(e);
             }
         }
