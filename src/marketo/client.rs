@@ -97,6 +97,11 @@ impl ReadCoalescer {
     /// Entries kept before the map is cleared (it is only an optimisation).
     const MAX_SLOTS: usize = 1024;
 
+    /// The slot key of a GET: its path and query.
+    fn key(call: &Call) -> String {
+        format!("{:?}{:?}", call.segments, call.query)
+    }
+
     fn slot(&self, key: &str) -> Arc<ReadSlot> {
         let mut slots = match self.slots.lock() {
             Ok(g) => g,
@@ -859,9 +864,10 @@ impl Client {
     ) -> Result<T, Error> {
         let value = if call.method == Method::GET && call.body.is_none() {
             let asked = Instant::now();
-            let key = format!("{:?}{:?}", call.segments, call.query);
-            let slot = self.inner.reads.slot(&key);
-            let mut last = slot.lock().await;
+            let slot = self.inner.reads.slot(&ReadCoalescer::key(&call));
+            // Waiting behind another caller's read (which may be retrying for minutes under its
+            // own cancellation token) must end when this caller is cancelled.
+            let mut last = self.cancellable(async { Ok(slot.lock().await) }).await?;
             match &*last {
                 Some((started, value)) if *started >= asked => value.clone(),
                 _ => {
@@ -1072,6 +1078,32 @@ mod tests {
             url.as_str(),
             "http://127.0.0.1:9/prefix/userservice/management/v1/users/a%2Fb%3Fc%23d@x.io/user.json?pageSize=200"
         );
+    }
+
+    /// A caller whose read waits behind another caller's identical read, still in flight, gives
+    /// up as soon as its own cancellation token fires.
+    #[tokio::test]
+    async fn a_read_waiting_to_join_another_honours_its_cancellation() {
+        let config = ClientConfig::new(
+            Url::parse("http://127.0.0.1:9").unwrap(),
+            Url::parse("http://127.0.0.1:9/identity").unwrap(),
+            "cid",
+            s(),
+        );
+        let client = Client::new(config).unwrap();
+        let call = Call::get(&["users", "roles.json"], Missing::Endpoint);
+        let slot = client.inner.reads.slot(&ReadCoalescer::key(&call));
+        // Another caller's read of the same URL is in flight.
+        let _in_flight = slot.lock().await;
+        let token = CancellationToken::new();
+        token.cancel();
+        let mine = client.with_cancellation(token);
+        let result =
+            tokio::time::timeout(Duration::from_secs(5), mine.get_json::<Value>(call, "x")).await;
+        let err = result
+            .expect("a cancelled caller does not wait for the other read")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Cancelled);
     }
 
     fn assert_send<T: Send>(_: &T) {}
