@@ -643,7 +643,9 @@ fn json_to_value(j: &serde_json::Value, ty: &Type, depth: usize) -> Result<Value
     if j.is_null() {
         return Ok(Value::Null);
     }
-    let wrong = || CodecError::new(format!("expected {ty}, found JSON {j}"));
+    // The value itself stays out of the message: stored state may hold
+    // secrets, and this error ends up in a diagnostic.
+    let wrong = || CodecError::new(format!("expected {ty}, found JSON {}", json_kind(j)));
     match ty {
         Type::Bool => match j {
             J::Bool(b) => Ok(Value::Bool(*b)),
@@ -737,9 +739,22 @@ fn json_to_value(j: &serde_json::Value, ty: &Type, depth: usize) -> Result<Value
                 json_to_value(&m["value"], &t, depth + 1)
             }
             _ => Err(CodecError::new(format!(
-                "dynamic value must be {{\"value\",\"type\"}}, found JSON {j}"
+                "dynamic value must be {{\"value\",\"type\"}}, found JSON {}",
+                json_kind(j)
             ))),
         },
+    }
+}
+
+fn json_kind(j: &serde_json::Value) -> &'static str {
+    use serde_json::Value as J;
+    match j {
+        J::Null => "null",
+        J::Bool(_) => "bool",
+        J::Number(_) => "number",
+        J::String(_) => "string",
+        J::Array(_) => "array",
+        J::Object(_) => "object",
     }
 }
 
@@ -1266,6 +1281,26 @@ mod tests {
                 .to_msgpack(&Type::Tuple(vec![]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn json_errors_do_not_show_the_value() {
+        // Stored state may hold secrets; a decode error names the kind of
+        // JSON found, never its content.
+        let ty = Type::object([("client_secret", Type::String)]);
+        for json in [
+            &br#"{"client_secret":{"old":"s3cret-value"}}"#[..],
+            br#"["s3cret-value"]"#,
+            br#"{"client_secret":["s3cret-value"]}"#,
+        ] {
+            let err = Value::from_json(json, &ty).unwrap_err().to_string();
+            assert!(!err.contains("s3cret"), "{err}");
+        }
+        let err = Value::from_json(br#"{"v":"s3cret-value"}"#, &Type::Dynamic)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(err.contains("object"), "{err}");
     }
 
     #[test]
