@@ -330,6 +330,25 @@ async fn state_of(
     ]))
 }
 
+/// A failed create whose invitation Marketo accepted: the user exists, so the state records it
+/// (Terraform marks it tainted) under `key`, its userid or the email it is found by, with what the
+/// configuration says of it. `marketo_id` stays null until a read finds the user.
+fn unfinished(config: &Value, key: &str, diagnostics: impl Into<Diagnostics>) -> ApplyResponse {
+    let mut state = config.clone();
+    for attr in ["id", "userid"] {
+        state.set_attr(attr, Value::string(key));
+    }
+    for attr in ["marketo_id", "status", "locked"] {
+        state.set_attr(attr, Value::Null);
+    }
+    state.set_attr("api_only", Value::bool(true));
+    ApplyResponse {
+        new_state: state,
+        diagnostics: diagnostics.into(),
+        ..ApplyResponse::default()
+    }
+}
+
 fn parse_expiry(config: &Value) -> Result<Option<MarketoDateTime>, Diagnostic> {
     match config.get("expires_at").as_str() {
         None => Ok(None),
@@ -401,10 +420,18 @@ impl ApiOnlyUser {
                 .into();
             }
             Err(e) => {
-                return api_error(&format!("reading back the new user \"{email}\""), &e).into();
+                return unfinished(
+                    config,
+                    key,
+                    api_error(&format!("reading back the new user \"{email}\""), &e),
+                );
             }
         };
-        self.settle(client, &found, config).await
+        let resp = self.settle(client, &found, config).await;
+        if resp.new_state.is_null() {
+            return unfinished(config, found.userid(), resp.diagnostics);
+        }
+        resp
     }
 
     /// The state after a create or update: Marketo's view, with `reason` from the configuration.
@@ -628,7 +655,14 @@ impl Resource for ApiOnlyUser {
         let Some(userid) = string(&req.current_state, "id") else {
             return ReadResponse::default();
         };
-        match client.get_user_or_invitation(&userid).await {
+        // A state left by a create whose read-back failed (no marketo_id yet) may hold the email
+        // the user is found by rather than its userid (Adobe Identity generates the userid).
+        let lookup = if req.current_state.get("marketo_id").is_null() {
+            client.find_user(&userid).await
+        } else {
+            client.get_user_or_invitation(&userid).await
+        };
+        match lookup {
             Ok(Some(found)) => match state_of(&client, &found, &req.current_state).await {
                 Ok(state) => ReadResponse {
                     new_state: state,

@@ -332,3 +332,50 @@ async fn deleting_a_user_that_owns_a_service_names_the_service() {
     tf.destroy();
     assert!(find(&emu, email).is_none());
 }
+
+/// A create whose invitation Marketo accepted but whose read-back failed (here: the daily quota
+/// ran out between the two calls) keeps the user in the state, tainted, so the next apply
+/// replaces it instead of tripping over "already exists"; nothing is duplicated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_read_back_after_the_invite_keeps_the_user_in_the_state() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let email = "read-back@example.com";
+    tf.config(&user_config(email, "Read", &[(STANDARD_USER, 0)], ""));
+    // The invite is the one call left today; the read-back after it gets 607.
+    emu.set_limits(marketo_emulator::Limits {
+        rate_limit: None,
+        concurrency: None,
+        daily_quota: Some(1),
+    });
+    let text = tf
+        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .text();
+    assert!(text.contains("reading back the new user"), "{text}");
+    assert!(find(&emu, email).is_some(), "the invite took effect");
+    let state = tf
+        .state_of("marketo_api_only_user.u")
+        .unwrap_or_else(|| panic!("the created user is in the state:\n{text}"));
+    assert_eq!(state["id"], email);
+
+    emu.set_limits(marketo_emulator::Limits {
+        rate_limit: None,
+        concurrency: None,
+        daily_quota: None,
+    });
+    tf.apply();
+    let users: Vec<SnapshotUser> = emu
+        .snapshot()
+        .users
+        .into_iter()
+        .filter(|u| u.email_address == email)
+        .collect();
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        tf.attrs("marketo_api_only_user.u")["marketo_id"],
+        i64::from(users[0].id)
+    );
+    tf.assert_no_changes();
+    tf.destroy();
+    assert!(find(&emu, email).is_none());
+}
