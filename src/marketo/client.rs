@@ -330,9 +330,20 @@ pub(crate) fn interpret(
                     .with_retry(retry),
             )
         }
-        Err(_) if ok => Err(Error::new(
+        Err(e) if ok => Err(Error::new(
             ErrorKind::InvalidResponse,
-            format!("the response is not JSON: {:?}", snippet(bytes, secrets)),
+            // A broken JSON success body may carry secrets we cannot name yet (a new access
+            // token, a new service's client secret): only its size and where it broke are shown.
+            if bytes.trim_ascii_start().starts_with(b"{")
+                || bytes.trim_ascii_start().starts_with(b"[")
+            {
+                format!(
+                    "the response is not valid JSON ({} bytes: {e})",
+                    bytes.len()
+                )
+            } else {
+                format!("the response is not JSON: {:?}", snippet(bytes, secrets))
+            },
         )
         .with_status(status)
         .with_operation(op)
@@ -972,6 +983,24 @@ mod tests {
         let e = interpret(200, br#"{"id": 1, "na"#, Missing::Endpoint, "GET /x", &[]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidResponse);
         assert_eq!(e.retry(), Retry::Ambiguous);
+    }
+
+    #[test]
+    fn a_broken_json_success_body_shows_none_of_its_content() {
+        // A token or a new service's secret cannot be redacted before it is known.
+        for body in [
+            &br#"{"access_token":"tok-1234567890abcdef","expires_in":3"#[..],
+            br#"  {"id":3,"clientId":"cid","clientSecret":"ABCDEFGHsecret123456""#,
+        ] {
+            let e = interpret(200, body, Missing::Endpoint, "GET /x", &[]).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidResponse);
+            for leaked in ["tok-1234567890abcdef", "ABCDEFGHsecret123456"] {
+                assert!(!e.to_string().contains(leaked), "{e}");
+                assert!(!format!("{e:?}").contains(leaked), "{e:?}");
+            }
+        }
+        let e = interpret(200, b"<html>oops</html>", Missing::Endpoint, "GET /x", &[]).unwrap_err();
+        assert!(e.message().contains("<html>oops</html>"), "{e}");
     }
 
     #[test]
