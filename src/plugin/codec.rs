@@ -1023,6 +1023,13 @@ mod tests {
             (vec![0xcb, 0x40, 0x45, 0, 0, 0, 0, 0, 0], Value::int(42)),
             (vec![0xa3, b'1', b'.', b'5'], Value::float(1.5)),
         ];
+        // cty sends a fraction that f64 cannot hold exactly as its decimal
+        // text; it must go back unchanged, or Terraform sees another value.
+        let precise = "0.12345678901234567890123";
+        let mut text = vec![0xa0 | precise.len() as u8];
+        text.extend(precise.as_bytes());
+        let v = Value::from_msgpack(&text, &Type::Number).unwrap();
+        assert_eq!(v.to_msgpack(&Type::Number).unwrap(), text);
         for (bytes, want) in cases {
             assert_eq!(
                 Value::from_msgpack(&bytes, &Type::Number).unwrap(),

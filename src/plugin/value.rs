@@ -194,7 +194,14 @@ impl Number {
             return Some(Number(NumberRepr::Decimal(text.to_string())));
         }
         let f: f64 = t.parse().ok()?;
-        Number::from_f64(f)
+        let n = Number::from_f64(f)?;
+        let text = t.strip_prefix('+').unwrap_or(t);
+        if matches!(n.0, NumberRepr::Float(_)) && f.to_string() != text {
+            // More digits than f64 holds (cty sends such numbers as text):
+            // sending the f64 back would change the value Terraform sees.
+            return Some(Number(NumberRepr::Decimal(text.to_string())));
+        }
+        Some(n)
     }
 
     /// The value as `i64`, when it is an integer in range.
@@ -665,6 +672,14 @@ mod tests {
         assert_eq!(Number::parse("12").unwrap().as_i64(), Some(12));
         assert_eq!(Number::parse("1.5").unwrap().as_f64(), 1.5);
         assert!(Number::parse("abc").is_none());
+        // Fractions beyond f64's precision keep their digits.
+        let precise = "0.12345678901234567890123";
+        assert_eq!(Number::parse(precise).unwrap().to_string(), precise);
+        assert_eq!(Number::parse(precise).unwrap().as_i64(), None);
+        assert!(
+            (Number::parse(precise).unwrap().as_f64() - 0.123_456_789_012_345_68).abs() < 1e-17
+        );
+        assert_eq!(Number::parse("0.1").unwrap().as_exact_f64(), Some(0.1));
         assert!(Number::from_f64(f64::NAN).is_none());
         assert_eq!(Number::from_f64(-3.0).unwrap().as_i64(), Some(-3));
         assert_eq!(Number::from_f64(0.25).unwrap().as_i64(), None);
