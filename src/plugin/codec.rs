@@ -19,6 +19,11 @@ use super::value::{Number, Type, Value};
 /// stack.
 const MAX_DEPTH: usize = 128;
 
+/// Most elements reserved up front per collection: a length field is only a claim, and nested
+/// collections each claiming the rest of the input must not multiply into an allocation far
+/// larger than the message (the vectors still grow to any real size).
+const PREALLOCATE: usize = 1024;
+
 /// A value could not be decoded or encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}{}", if path.is_empty() { String::new() } else { format!(" (at {path})") })]
@@ -139,7 +144,7 @@ impl<'a> Reader<'a> {
 
     fn items(&mut self, n: usize, depth: usize) -> Result<Vec<Mp>, CodecError> {
         let n = self.check_count(n)?;
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(n.min(PREALLOCATE));
         for _ in 0..n {
             out.push(self.item(depth + 1)?);
         }
@@ -148,7 +153,7 @@ impl<'a> Reader<'a> {
 
     fn pairs(&mut self, n: usize, depth: usize) -> Result<Vec<(Mp, Mp)>, CodecError> {
         let n = self.check_count(n)?;
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(n.min(PREALLOCATE));
         for _ in 0..n {
             let k = self.item(depth + 1)?;
             let v = self.item(depth + 1)?;
