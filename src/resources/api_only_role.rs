@@ -10,8 +10,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    api_error, api_error_at, checks, endpoint_missing, gone_warning, optional_text, parse_id,
-    unchanged,
+    api_error, api_error_at, checks, endpoint_missing, gone_warning, numeric_id, optional_text,
+    parse_id, unchanged,
 };
 use crate::marketo::{self, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name};
 use crate::plugin::{
@@ -300,21 +300,6 @@ fn role_label(state: &Value) -> String {
     }
 }
 
-fn state_id(state: &Value) -> Result<i64, Diagnostics> {
-    let text = state.get("id").as_str().unwrap_or_default();
-    parse_id(text).ok_or_else(|| {
-        Diagnostic::error(
-            "Invalid role id in the state",
-            format!(
-                "The state holds \"{text}\" as the role's id, which is not a numeric Marketo id. \
-                 Remove the resource from the state (terraform state rm) and import it again."
-            ),
-        )
-        .at(AttributePath::root("id"))
-        .into_diagnostics()
-    })
-}
-
 impl ApiOnlyRole {
     async fn create(&self, ctx: &Context, config: &Value) -> ApplyResponse {
         let client = match self.shared.client(ctx) {
@@ -341,7 +326,7 @@ impl ApiOnlyRole {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let id = match state_id(prior) {
+        let id = match numeric_id(prior, "role") {
             Ok(id) => id,
             Err(d) => return d.into(),
         };
@@ -405,7 +390,7 @@ impl ApiOnlyRole {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let id = match state_id(prior) {
+        let id = match numeric_id(prior, "role") {
             Ok(id) => id,
             Err(d) => return d.into(),
         };
@@ -489,7 +474,7 @@ impl Resource for ApiOnlyRole {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let id = match state_id(&prior) {
+        let id = match numeric_id(&prior, "role") {
             Ok(id) => id,
             Err(d) => return d.into(),
         };

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use super::api_only_role::{check_description, check_name};
 use super::{
-    api_error, api_error_at, endpoint_missing, gone_warning, optional_text, parse_id, unchanged,
+    api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_text, parse_id,
+    unchanged,
 };
 use crate::marketo::{self, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
 use crate::plugin::{
@@ -184,21 +185,6 @@ fn label(state: &Value) -> String {
     }
 }
 
-fn state_id(state: &Value) -> Result<i64, Diagnostics> {
-    let text = state.get("id").as_str().unwrap_or_default();
-    parse_id(text).ok_or_else(|| {
-        Diagnostic::error(
-            "Invalid service id in the state",
-            format!(
-                "The state holds \"{text}\" as the service's id, which is not a numeric Marketo \
-                 id. Remove the resource from the state (terraform state rm) and import it again."
-            ),
-        )
-        .at(AttributePath::root("id"))
-        .into_diagnostics()
-    })
-}
-
 /// Maps a failed write onto its diagnostic.
 fn write_error(doing: &str, config: &Value, err: &marketo::Error) -> Diagnostic {
     let name = config.get("display_name").as_str().unwrap_or_default();
@@ -266,7 +252,7 @@ impl CustomService {
             Ok(c) => c,
             Err(d) => return unchanged(prior, d),
         };
-        let id = match state_id(prior) {
+        let id = match numeric_id(prior, "service") {
             Ok(id) => id,
             Err(d) => return unchanged(prior, d),
         };
@@ -318,7 +304,7 @@ impl CustomService {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let id = match state_id(prior) {
+        let id = match numeric_id(prior, "service") {
             Ok(id) => id,
             Err(d) => return d.into(),
         };
@@ -355,7 +341,7 @@ impl Resource for CustomService {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        let id = match state_id(&prior) {
+        let id = match numeric_id(&prior, "service") {
             Ok(id) => id,
             Err(d) => return d.into(),
         };

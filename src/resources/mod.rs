@@ -118,6 +118,23 @@ pub fn parse_id(text: &str) -> Option<i64> {
     t.parse().ok()
 }
 
+/// The numeric Marketo id a role or service keeps (as a string) in its state's `id`; `what` names
+/// the object in the error ("role", "service").
+pub fn numeric_id(state: &Value, what: &str) -> Result<i64, Diagnostics> {
+    let text = state.get("id").as_str().unwrap_or_default();
+    parse_id(text).ok_or_else(|| {
+        Diagnostic::error(
+            format!("Invalid {what} id in the state"),
+            format!(
+                "The state holds \"{text}\" as the {what}'s id, which is not a numeric Marketo id. \
+                 Remove the resource from the state (terraform state rm) and import it again."
+            ),
+        )
+        .at(AttributePath::root("id"))
+        .into_diagnostics()
+    })
+}
+
 /// Adds `diag` at `path` for a failed check, returning whether it passed.
 pub fn check_at(
     diags: &mut Diagnostics,
@@ -154,6 +171,22 @@ mod tests {
         assert_eq!(resp.new_state, prior);
         assert!(resp.diagnostics.has_errors());
         assert!(resp.private.is_empty());
+    }
+
+    #[test]
+    fn state_ids() {
+        let ok = Value::object([("id", Value::string("101"))]);
+        assert_eq!(numeric_id(&ok, "role").ok(), Some(101));
+        let bad = Value::object([("id", Value::string("Lead Sync"))]);
+        let d = numeric_id(&bad, "service").unwrap_err();
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.summary, "Invalid service id in the state");
+        assert!(
+            d.detail.contains("\"Lead Sync\" as the service's id"),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.attribute, Some(AttributePath::root("id")));
     }
 
     #[test]
