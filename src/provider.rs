@@ -158,6 +158,17 @@ fn setting_error(setting: &Setting, summary: &str, detail: String) -> Diagnostic
     Diagnostic::error(summary, detail).at(AttributePath::root(setting.attr))
 }
 
+/// Both ways of naming the instance were set in the provider block.
+fn conflict_error() -> Diagnostic {
+    setting_error(
+        &ENDPOINT,
+        "Conflicting provider settings",
+        "Set either `munchkin_id` or `endpoint`, not both: the Munchkin id only serves to build \
+         the endpoint https://<munchkin_id>.mktorest.com."
+            .to_string(),
+    )
+}
+
 /// Resolves and checks every setting; `None` when something is missing or wrong (then `diags`
 /// says what).
 fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
@@ -189,13 +200,7 @@ fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
         Munchkin(String),
     }
     let source = if in_config(&MUNCHKIN_ID) && in_config(&ENDPOINT) {
-        diags.push(setting_error(
-            &ENDPOINT,
-            "Conflicting provider settings",
-            "Set either `munchkin_id` or `endpoint`, not both: the Munchkin id only serves to \
-             build the endpoint https://<munchkin_id>.mktorest.com."
-                .to_string(),
-        ));
+        diags.push(conflict_error());
         None
     } else if in_config(&ENDPOINT) || (!in_config(&MUNCHKIN_ID) && endpoint.is_some()) {
         endpoint.map(Source::Endpoint)
@@ -400,11 +405,7 @@ impl Provider for MarketoProvider {
                 diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
             }
             if !config.get(ENDPOINT.attr).is_null() {
-                diags.push(setting_error(
-                    &ENDPOINT,
-                    "Conflicting provider settings",
-                    "Set either `munchkin_id` or `endpoint`, not both.".to_string(),
-                ));
+                diags.push(conflict_error());
             }
         }
         for bounds in [MAX_CALLS, MAX_CONCURRENT] {
@@ -498,6 +499,27 @@ impl Provider for MarketoProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn both_munchkin_id_and_endpoint_conflict_at_validate_and_configure() {
+        let config = Value::object([
+            ("munchkin_id", Value::string("123-ABC-456")),
+            (
+                "endpoint",
+                Value::string("https://123-ABC-456.mktorest.com"),
+            ),
+        ]);
+        let diags = MarketoProvider::new().validate_config(&config).await;
+        let conflict: Vec<_> = diags
+            .iter()
+            .filter(|d| d.summary == "Conflicting provider settings")
+            .collect();
+        assert_eq!(conflict.len(), 1, "{diags}");
+        assert_eq!(conflict[0].attribute, Some(AttributePath::root("endpoint")));
+        let mut diags = Diagnostics::new();
+        assert!(resolve(&config, &mut diags).is_none());
+        assert!(diags.iter().any(|d| d == conflict[0]), "{diags}");
+    }
 
     #[test]
     fn munchkin_ids() {
