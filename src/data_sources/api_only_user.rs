@@ -12,6 +12,7 @@ use crate::plugin::{
     Diagnostics, NestingMode, Schema, Type, Value,
 };
 use crate::provider::Shared;
+use crate::resources::api_only_user::assignments_value;
 use crate::resources::{api_error, checks};
 
 /// `marketo_api_only_user`.
@@ -122,15 +123,6 @@ fn check(config: &Value) -> Diagnostics {
     diags
 }
 
-fn assignments(list: &[UserRoleWorkspace]) -> Value {
-    Value::set_of(list.iter().map(|p| {
-        Value::object([
-            ("role_id", Value::int(p.access_role_id)),
-            ("workspace_id", Value::int(p.workspace_id)),
-        ])
-    }))
-}
-
 fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
     let (id, first, last, email, status, api_only) = match found {
         FoundUser::Active(u) => (
@@ -159,7 +151,10 @@ fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
         ("status", Value::string(status)),
         ("api_only", api_only),
         ("marketo_id", Value::int(id)),
-        ("role_assignment", assignments(roles)),
+        (
+            "role_assignment",
+            assignments_value(roles.iter().map(UserRoleWorkspace::ids)),
+        ),
     ])
 }
 

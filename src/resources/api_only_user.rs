@@ -160,7 +160,9 @@ fn assignments(v: &Value) -> BTreeSet<RoleWorkspace> {
         .collect()
 }
 
-fn assignments_value(pairs: impl IntoIterator<Item = RoleWorkspace>) -> Value {
+/// The `role_assignment` set for role/workspace pairs (the `marketo_api_only_user` data source
+/// shows the same shape).
+pub(crate) fn assignments_value(pairs: impl IntoIterator<Item = RoleWorkspace>) -> Value {
     Value::set_of(pairs.into_iter().map(|p| {
         Value::object([
             ("role_id", Value::int(p.access_role_id)),
