@@ -17,6 +17,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MarketoDateTime(DateTime<FixedOffset>);
 
+/// The current time, read from the operating system's clock through `std`. chrono's own `clock`
+/// feature is not used: on macOS it links the CoreFoundation framework (through iana-time-zone),
+/// which a cross-build without Apple's SDK cannot link.
+pub fn now_utc() -> DateTime<Utc> {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
+}
+
 /// A string that is not a date-time in any format Marketo uses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid Marketo date-time {input:?}: {reason}")]
@@ -429,7 +436,7 @@ mod tests {
 
     #[test]
     fn display_and_conversions() {
-        let now = Utc::now();
+        let now = now_utc();
         let d = MarketoDateTime::from(now);
         assert_eq!(
             d.to_string(),

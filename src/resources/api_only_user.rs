@@ -606,14 +606,14 @@ impl Resource for ApiOnlyUser {
     }
 
     async fn validate(&self, config: &Value) -> Diagnostics {
-        check_config(config, false, Utc::now())
+        check_config(config, false, crate::marketo::now_utc())
     }
 
     async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
         let prior = &req.prior_state;
         let config = &req.config;
         let expiry_changed = req.is_create() || config.get("expires_at") != prior.get("expires_at");
-        let diagnostics = check_config(config, expiry_changed, Utc::now());
+        let diagnostics = check_config(config, expiry_changed, crate::marketo::now_utc());
         if diagnostics.has_errors() {
             return diagnostics.into();
         }
@@ -696,7 +696,7 @@ impl Resource for ApiOnlyUser {
         let change = req.change();
         if change != Change::Delete {
             // Values unknown at plan time are known now: check them before writing anything.
-            let diags = check_config(&req.config, change == Change::Create, Utc::now());
+            let diags = check_config(&req.config, change == Change::Create, crate::marketo::now_utc());
             if diags.has_errors() {
                 return unchanged(&req.prior_state, diags);
             }
