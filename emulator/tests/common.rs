@@ -1,5 +1,5 @@
 //! The test harness: an in-process emulator and an HTTP client that checks every answer from a published
-//! operation against the Swagger files.
+//! operation against the contract (`contract/marketo-api.contract`).
 
 #![allow(dead_code)]
 
@@ -143,7 +143,7 @@ impl Emu {
         self.send("GET", path, Some(token), None, None).await
     }
 
-    /// Any request; the answer of a published operation is checked against the Swagger.
+    /// Any request; the answer of a published operation is checked against the contract.
     pub async fn send(
         &self,
         method: &str,
