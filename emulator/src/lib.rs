@@ -1,8 +1,9 @@
 //! `marketo-emulator`: a stateful stand-in for a Marketo Engage instance's admin surface.
 //!
 //! It serves Marketo's published Identity endpoint and the twelve User Management operations, plus the
-//! role and LaunchPoint custom-service endpoints this project defines (see `docs/admin-endpoints.md`), with
-//! Marketo's limits, seeded fault injection and optional durable state. The provider's tests start it
+//! role and LaunchPoint custom-service endpoints this project defines (see
+//! `docs/guides/admin-endpoints.md`), with Marketo's limits, seeded fault injection and optional
+//! durable state. The provider's tests start it
 //! in-process with [`Emulator::start`]; the `marketo-emulator` binary wraps the same library.
 //!
 //! ```no_run

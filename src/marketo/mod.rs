@@ -1,5 +1,6 @@
 //! A client for Marketo Engage's User Management API, the Identity endpoint, and the role and
-//! LaunchPoint service endpoints of `docs/admin-endpoints.md`. It knows nothing of Terraform.
+//! LaunchPoint service endpoints of `docs/guides/admin-endpoints.md`. It knows nothing of
+//! Terraform.
 //!
 //! # Reliability rules
 //!

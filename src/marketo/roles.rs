@@ -1,5 +1,5 @@
-//! Role management (ours: see docs/admin-endpoints.md). 404/610 here means the instance has no
-//! such endpoint ([`ErrorKind::EndpointMissing`](super::ErrorKind::EndpointMissing)).
+//! Role management (ours: see docs/guides/admin-endpoints.md). 404/610 here means the instance
+//! has no such endpoint ([`ErrorKind::EndpointMissing`](super::ErrorKind::EndpointMissing)).
 
 use super::client::{Call, Client, Mode, encode, optional, parse};
 use super::error::{Error, Missing};

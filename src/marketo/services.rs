@@ -1,4 +1,4 @@
-//! LaunchPoint custom services (ours: see docs/admin-endpoints.md).
+//! LaunchPoint custom services (ours: see docs/guides/admin-endpoints.md).
 
 use super::client::{Call, Client, Mode, encode, optional, parse};
 use super::error::{Error, Missing};

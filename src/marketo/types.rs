@@ -1,7 +1,8 @@
 //! Request and response bodies, with the field names of `swagger-user.json` and
-//! `docs/admin-endpoints.md`. Responses are read leniently: missing optional fields default, both
-//! spellings Marketo's docs use are accepted (`userid`/`userId`, `isHidden`/`hidden`,
-//! `isOnlyAllZones`/`onlyAllZones`), and `subscriptionId` may be a string or a number.
+//! `docs/guides/admin-endpoints.md`. Responses are read leniently: missing optional fields
+//! default, both spellings Marketo's docs use are accepted (`userid`/`userId`,
+//! `isHidden`/`hidden`, `isOnlyAllZones`/`onlyAllZones`), and `subscriptionId` may be a string or
+//! a number.
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -3,7 +3,7 @@
 //!
 //! Reading uses the published `users/roles.json` first, so that a role renamed or deleted in the
 //! Admin UI shows up as drift even on an instance without the role management endpoints; the
-//! permissions come from `roles/{id}/role.json` (ours, see docs/admin-endpoints.md).
+//! permissions come from `roles/{id}/role.json` (ours, see docs/guides/admin-endpoints.md).
 
 use std::sync::Arc;
 
@@ -55,9 +55,9 @@ fn schema() -> Schema {
                  `role_assignment`. Marketo applies only permissions of the *Access API* group to \
                  API-only users, so only those are accepted; the `marketo_permissions` data source \
                  lists them.\n\nRole management is not part of Marketo's published API: the \
-                 instance must serve the role endpoints of `docs/admin-endpoints.md` (the \
-                 emulator does). Elsewhere, create the role in the Admin UI and read it with the \
-                 `marketo_role` data source.",
+                 instance must serve the role endpoints listed in the guide \"Admin endpoints\" of \
+                 the provider documentation (the emulator does). Elsewhere, create the role in \
+                 the Admin UI and read it with the `marketo_role` data source.",
             )
             .attribute(
                 Attribute::new("id", Type::String)

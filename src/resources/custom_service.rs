@@ -59,8 +59,8 @@ fn schema() -> Schema {
                  literal: Terraform then creates the user first and deletes the service before \
                  the user, which Marketo requires (it refuses to delete a user that still owns a \
                  service).\n\nService management is not part of Marketo's published API: the \
-                 instance must serve the service endpoints of `docs/admin-endpoints.md` (the \
-                 emulator does). Elsewhere, create the service in the Admin UI and pass its \
+                 instance must serve the service endpoints listed in the guide \"Admin endpoints\" \
+                 of the provider documentation (the emulator does). Elsewhere, create the service in the Admin UI and pass its \
                  credentials to Terraform as sensitive variables.",
             )
             .attribute(

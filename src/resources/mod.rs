@@ -61,14 +61,15 @@ pub fn api_error_at(doing: &str, err: &marketo::Error, path: AttributePath) -> D
 }
 
 /// The diagnostic for an instance that does not serve the role or service management endpoints
-/// of `docs/admin-endpoints.md`.
+/// of `docs/guides/admin-endpoints.md`.
 pub fn endpoint_missing(what: &str, instead: &str) -> Diagnostic {
     Diagnostic::error(
         format!("This Marketo instance exposes no {what} management over the API"),
         format!(
             "The instance answered 404/610 (no such endpoint) on the {what} endpoints. Marketo's \
-             published API has none: this provider calls endpoints it defines itself (see \
-             docs/admin-endpoints.md), which marketo-emulator serves but this instance does not. \
+             published API has none: this provider calls endpoints it defines itself (see the \
+             guide \"Admin endpoints\" in the provider documentation), which marketo-emulator \
+             serves but this instance does not. \
              {instead}"
         ),
     )

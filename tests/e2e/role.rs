@@ -299,6 +299,10 @@ async fn an_instance_without_the_admin_endpoints() {
     );
     assert!(text.contains("Admin > Users & Roles > Roles"), "{text}");
     assert!(
+        text.contains("see the guide \"Admin endpoints\" in the provider documentation"),
+        "{text}"
+    );
+    assert!(
         text.contains(
             "This Marketo instance exposes no LaunchPoint service management over the API"
         ),

@@ -1,6 +1,6 @@
 //! A stand-in for a real Marketo instance: a small HTTP proxy in front of an emulator that serves
 //! only Marketo's published endpoints. The role and service endpoints this project defines
-//! (`docs/admin-endpoints.md`) answer 404 with code 610, as an instance without them does.
+//! (`docs/guides/admin-endpoints.md`) answer 404 with code 610, as an instance without them does.
 
 use std::net::SocketAddr;
 
