@@ -8,6 +8,9 @@ TOOLS := $(CURDIR)/.tools/bin
 TF_NEW := $(TOOLS)/terraform-1.15.5
 TF_OLD := $(TOOLS)/terraform-1.0.3
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# The host as Terraform names platforms: linux_amd64, darwin_arm64, ...
+HOST_OS := $(shell uname -s | tr A-Z a-z)
+HOST_ARCH := $(shell uname -m | sed -e 's/^x86_64$$/amd64/' -e 's/^aarch64$$/arm64/')
 
 .PHONY: help
 help: ## list the targets
@@ -22,14 +25,16 @@ build: ## build the provider and the emulator (debug)
 	$(CARGO) build --workspace --bins
 
 .PHONY: lint
-lint: tools ## rustfmt, clippy with warnings denied, terraform fmt on the examples
+lint: tools ## the repository stands alone, rustfmt, clippy with warnings denied, terraform fmt on the examples
+	scripts/check-standalone.sh
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 $(TF_NEW) fmt -check -recursive -diff examples
 
 .PHONY: test
-test: tools lint ## lint, every test, and the Terraform suite on every core found
+test: tools lint ## lint, every test, the Terraform suite on every core found, the host's release installed from a mirror
 	scripts/test.sh
+	scripts/release-check.sh --host
 
 .PHONY: demo
 demo: tools build ## start the emulator, apply examples/quickstart with Terraform 1.15.5, show the result
@@ -48,15 +53,15 @@ docs: ## regenerate docs/ from the provider's schema
 	UPDATE_DOCS=1 $(CARGO) test --test integration -- docs::
 
 .PHONY: install
-install: ## build a release binary and install it as a local filesystem mirror in ~/.terraform.d/plugins
+install: ## build a release binary and install it for this host into the implied mirror ~/.terraform.d/plugins
 	$(CARGO) build --release --bin terraform-provider-marketo
-	d=$$HOME/.terraform.d/plugins/registry.terraform.io/marketo-community/marketo/$(VERSION)/linux_amd64; \
+	d=$$HOME/.terraform.d/plugins/registry.terraform.io/marketo-community/marketo/$(VERSION)/$(HOST_OS)_$(HOST_ARCH); \
 	  mkdir -p $$d && install -m 0755 target/release/terraform-provider-marketo $$d/terraform-provider-marketo_v$(VERSION) && echo "installed into $$d"
 
 .PHONY: release
-release: ## build release binaries and a registry-style zip under dist/
-	$(CARGO) build --release --workspace --bins
-	mkdir -p dist && rm -f dist/*.zip
-	cp target/release/terraform-provider-marketo dist/terraform-provider-marketo_v$(VERSION)
-	cd dist && python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED); i=zipfile.ZipInfo(sys.argv[2]); i.external_attr=0o100755<<16; z.writestr(i, open(sys.argv[2],"rb").read(), zipfile.ZIP_DEFLATED)' terraform-provider-marketo_$(VERSION)_linux_amd64.zip terraform-provider-marketo_v$(VERSION)
-	cd dist && sha256sum *.zip > terraform-provider-marketo_$(VERSION)_SHA256SUMS && ls -l
+release: ## five platforms (static Linux, macOS, Windows): zips, manifest, SHA256SUMS (+ .sig with GPG_FINGERPRINT) in dist/
+	scripts/release.sh
+
+.PHONY: release-check
+release-check: tools ## build the release, terraform init + providers lock from a filesystem mirror, apply the quickstart
+	scripts/release-check.sh
