@@ -238,13 +238,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     // Terraform forwards Ctrl-C to the whole process group and then asks us
     // to stop through StopProvider and Shutdown; an interrupt alone must not
     // kill the provider mid-operation.
-    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        .map_err(ServeError::Signal)?;
-    tokio::spawn(async move {
-        while sigint.recv().await.is_some() {
-            tracing::info!("interrupt received; waiting for Terraform to stop the provider");
-        }
-    });
+    outlive_interrupts()?;
 
     let line = format!("{CORE_PROTOCOL_VERSION}|{PROTOCOL_VERSION}|tcp|{addr}|grpc|{cert_field}\n");
     {
@@ -300,18 +294,60 @@ async fn serve_debug(provider: Arc<dyn Provider>) -> Result<(), ServeError> {
         out.flush().map_err(ServeError::Stdout)?;
     }
     let shutdown = CancellationToken::new();
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(ServeError::Signal)?;
+    let terminated = terminate_signal()?;
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
-            _ = sigterm.recv() => {}
+            _ = terminated => {}
         }
         tracing::info!("signal received; stopping");
         on_signal.cancel();
     });
     serve_listener(provider, listener, None, shutdown).await
+}
+
+/// Keeps an interrupt (Ctrl-C, which Terraform's whole process group receives) from killing the
+/// provider: Terraform itself stops us through StopProvider and Shutdown once its operation has
+/// wound down. On Unix this is a SIGINT handler; on Windows a console control handler.
+fn outlive_interrupts() -> Result<(), ServeError> {
+    #[cfg(unix)]
+    {
+        let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+            .map_err(ServeError::Signal)?;
+        tokio::spawn(async move {
+            while sigint.recv().await.is_some() {
+                tracing::info!("interrupt received; waiting for Terraform to stop the provider");
+            }
+        });
+    }
+    #[cfg(windows)]
+    {
+        let mut ctrl_c = tokio::signal::windows::ctrl_c().map_err(ServeError::Signal)?;
+        tokio::spawn(async move {
+            while ctrl_c.recv().await.is_some() {
+                tracing::info!("interrupt received; waiting for Terraform to stop the provider");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Completes when the process is asked to terminate (SIGTERM on Unix; never elsewhere, where
+/// Ctrl-C is the only way to stop a provider in debug mode).
+fn terminate_signal() -> Result<impl Future<Output = ()>, ServeError> {
+    #[cfg(unix)]
+    {
+        let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(ServeError::Signal)?;
+        Ok(async move {
+            sigterm.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(std::future::pending::<()>())
+    }
 }
 
 /// The `TF_REATTACH_PROVIDERS` value for a provider served at `addr`.

@@ -696,7 +696,11 @@ impl Resource for ApiOnlyUser {
         let change = req.change();
         if change != Change::Delete {
             // Values unknown at plan time are known now: check them before writing anything.
-            let diags = check_config(&req.config, change == Change::Create, crate::marketo::now_utc());
+            let diags = check_config(
+                &req.config,
+                change == Change::Create,
+                crate::marketo::now_utc(),
+            );
             if diags.has_errors() {
                 return unchanged(&req.prior_state, diags);
             }
