@@ -83,7 +83,8 @@ async fn client_users_lifecycle() {
     assert_eq!(admin.role_type.as_deref(), Some("system"));
 
     // Invite an API-only user: active at once.
-    let expires = MarketoDateTime::parse("2031-06-30T23:59:59-05:00").unwrap();
+    // Milliseconds go to Marketo and come back (issue 9).
+    let expires = MarketoDateTime::parse("2031-06-30T23:59:59.250-05:00").unwrap();
     let mut invite = api_user("api.one@example.com", vec![pair(STANDARD_USER, DEFAULT_WS)]);
     invite.expires_at = Some(expires);
     c.invite_user(&invite).await.unwrap();
@@ -123,7 +124,7 @@ async fn client_users_lifecycle() {
             "api.one@example.com",
             &UpdateUser {
                 first_name: Some("Renamed".into()),
-                expires_at: Some(MarketoDateTime::parse("2032-01-01T00:00:00Z").unwrap()),
+                expires_at: Some(MarketoDateTime::parse("2032-01-01T00:00:00.251Z").unwrap()),
                 ..UpdateUser::default()
             },
         )
@@ -132,9 +133,7 @@ async fn client_users_lifecycle() {
     assert_eq!(updated.first_name, "Renamed");
     assert_eq!(
         updated.expires_at.unwrap().to_iso8601(),
-        MarketoDateTime::parse("2032-01-01T00:00:00Z")
-            .unwrap()
-            .to_iso8601()
+        "2032-01-01T00:00:00.251+00:00"
     );
 
     // Role assignments, in both body shapes.

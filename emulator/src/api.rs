@@ -5,8 +5,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::dates;
 use crate::model::{Pair, RoleRec, ServiceRec, State, UserRec, WorkspaceRec};
+use marketo_date::format_answer;
 
 /// The Marketo error code a response carried, for the request log.
 #[derive(Debug, Clone, Copy)]
@@ -156,8 +156,8 @@ pub(crate) fn user_out(state: &State, u: &UserRec) -> UserOut {
         id: u.id,
         api_only: u.api_only,
         user_role_workspaces: pairs_out(state, &u.pairs),
-        expires_at: u.expires_at.as_ref().map(dates::format),
-        last_login_at: u.last_login_at.as_ref().map(dates::format),
+        expires_at: u.expires_at.as_ref().map(format_answer),
+        last_login_at: u.last_login_at.as_ref().map(format_answer),
     }
 }
 
@@ -189,9 +189,9 @@ pub(crate) fn invited_out(u: &UserRec) -> InvitedUserOut {
         userid: u.userid.clone(),
         subscription_id: SUBSCRIPTION_ID.to_string(),
         status: "pending",
-        expires_at: dates::format(&u.invitation_expires_at()),
-        created_at: dates::format(&u.created_at),
-        updated_at: dates::format(&u.updated_at),
+        expires_at: format_answer(&u.invitation_expires_at()),
+        created_at: format_answer(&u.created_at),
+        updated_at: format_answer(&u.updated_at),
     }
 }
 
@@ -241,8 +241,8 @@ pub(crate) fn role_out(r: &RoleRec) -> RoleOut {
         kind: if r.system { "system" } else { "custom" },
         is_hidden: r.hidden,
         is_only_all_zones: r.only_all_zones,
-        created_at: dates::format(&r.created_at),
-        updated_at: dates::format(&r.updated_at),
+        created_at: format_answer(&r.created_at),
+        updated_at: format_answer(&r.updated_at),
     }
 }
 
@@ -284,8 +284,8 @@ pub(crate) fn workspace_out(w: &WorkspaceRec) -> WorkspaceOut {
         global_viz: w.global_viz,
         status: w.status.clone(),
         currency_info: w.currency_info.clone(),
-        created_at: dates::format(&w.created_at),
-        updated_at: dates::format(&w.updated_at),
+        created_at: format_answer(&w.created_at),
+        updated_at: format_answer(&w.updated_at),
     }
 }
 
@@ -318,8 +318,8 @@ pub(crate) fn service_out(state: &State, s: &ServiceRec, with_secret: bool) -> S
             .unwrap_or_default(),
         client_id: s.client_id.clone(),
         client_secret: with_secret.then(|| s.client_secret.clone()),
-        created_at: dates::format(&s.created_at),
-        updated_at: dates::format(&s.updated_at),
+        created_at: format_answer(&s.created_at),
+        updated_at: format_answer(&s.updated_at),
     }
 }
 

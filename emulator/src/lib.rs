@@ -24,7 +24,6 @@
 
 mod api;
 mod config;
-mod dates;
 mod error;
 mod faults;
 mod http;

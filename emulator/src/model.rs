@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::dates;
+use marketo_date::format_answer;
 
 /// Version of the state file format.
 pub(crate) const STATE_VERSION: u32 = 1;
@@ -349,8 +349,8 @@ impl State {
                     first_name: u.first_name.clone(),
                     last_name: u.last_name.clone(),
                     api_only: u.api_only,
-                    expires_at: u.expires_at.as_ref().map(dates::format),
-                    last_login_at: u.last_login_at.as_ref().map(dates::format),
+                    expires_at: u.expires_at.as_ref().map(format_answer),
+                    last_login_at: u.last_login_at.as_ref().map(format_answer),
                     user_role_workspaces: assignments(u),
                 }),
                 UserStatus::Pending => snap.invites.push(SnapshotInvite {
@@ -360,8 +360,8 @@ impl State {
                     first_name: u.first_name.clone(),
                     last_name: u.last_name.clone(),
                     api_only: u.api_only,
-                    expires_at: u.expires_at.as_ref().map(dates::format),
-                    invitation_expires_at: dates::format(&u.invitation_expires_at()),
+                    expires_at: u.expires_at.as_ref().map(format_answer),
+                    invitation_expires_at: format_answer(&u.invitation_expires_at()),
                     user_role_workspaces: assignments(u),
                 }),
             }

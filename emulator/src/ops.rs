@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use marketo_date::MarketoDateTime;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use serde::de::DeserializeOwned;
@@ -14,7 +15,6 @@ use crate::api::{
     self, AllUsersOut, ApiError, InvitedUserOut, RoleDetailOut, RoleOut, ServiceOut, UserOut,
     UserRoleWorkspace, WorkspaceOut,
 };
-use crate::dates;
 use crate::model::{
     ALL_ZONES, FIRST_CUSTOM_ROLE_ID, Pair, RoleRec, ServiceRec, State, UserRec, UserStatus,
     canonical_permission,
@@ -75,14 +75,17 @@ fn check_email(email: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Reads `expiresAt` in any shape Marketo reads, kept to the millisecond as Marketo keeps it.
 fn parse_expiry(raw: &str) -> Result<DateTime<Utc>, ApiError> {
-    dates::parse_lenient(raw).ok_or_else(|| {
-        ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            704,
-            format!("Invalid date format for expiresAt: '{raw}'"),
-        )
-    })
+    MarketoDateTime::parse(raw)
+        .map(|t| t.truncated_to_millis().to_utc())
+        .map_err(|_| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                704,
+                format!("Invalid date format for expiresAt: '{raw}'"),
+            )
+        })
 }
 
 fn check_len(value: &str, field: &str, max: usize) -> Result<(), ApiError> {

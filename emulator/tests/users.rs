@@ -236,6 +236,18 @@ async fn updates() {
         "2021-01-01T04:59:59.000t+0000",
         "absent leaves it"
     );
+    // Milliseconds are kept (issue 9); anything finer is cut, as Marketo keeps milliseconds.
+    let r = e
+        .post(&path, json!({"expiresAt": "2031-03-04T05:06:07.250+00:00"}))
+        .await;
+    assert_eq!(r.ok()["expiresAt"], "2031-03-04T05:06:07.250t+0000");
+    let r = e
+        .post(
+            &path,
+            json!({"expiresAt": "2031-03-04T00:06:07.2519-05:00"}),
+        )
+        .await;
+    assert_eq!(r.ok()["expiresAt"], "2031-03-04T05:06:07.251t+0000");
     let r = e.post(&path, json!({"expiresAt": null})).await;
     assert_eq!(r.ok()["expiresAt"], Value::Null, "null clears it");
     let r = e

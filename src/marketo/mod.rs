@@ -32,7 +32,7 @@ mod users;
 
 pub use client::{Client, ClientMetrics, fetch_token};
 pub use config::{ClientConfig, RateLimit, RetryPolicy, RoleBodyShape, TokenRefresh, is_loopback};
-pub use date::{DateParseError, MarketoDateTime, now_utc};
+pub use date::{DateError, DateParseError, MarketoDateTime, now_utc};
 pub use error::{Error, ErrorKind};
 pub use secret::Secret;
 pub use types::{

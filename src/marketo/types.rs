@@ -226,7 +226,7 @@ pub struct InviteUser {
     /// API-only user.
     #[serde(default)]
     pub api_only: bool,
-    /// When the login expires; sent as ISO-8601 without milliseconds.
+    /// When the login expires; sent as ISO 8601 with milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<MarketoDateTime>,
     /// Reason for the invitation.
@@ -455,7 +455,7 @@ mod tests {
         );
         assert_eq!(
             u.expires_at.unwrap().to_iso8601(),
-            "2020-12-31T08:00:00+00:00"
+            "2020-12-31T08:00:00.000+00:00"
         );
         assert!(u.locked_reason.is_none());
     }
@@ -507,14 +507,14 @@ mod tests {
             }],
             userid: None,
             api_only: true,
-            expires_at: Some(MarketoDateTime::parse("2030-12-31T23:59:59-05:00").unwrap()),
+            expires_at: Some(MarketoDateTime::parse("2030-12-31T23:59:59.250-05:00").unwrap()),
             reason: None,
         };
         assert_eq!(
             serde_json::to_value(&invite).unwrap(),
             json!({"emailAddress":"a@b.co","firstName":"A","lastName":"B",
                    "userRoleWorkspaces":[{"accessRoleId":2,"workspaceId":0}],
-                   "apiOnly":true,"expiresAt":"2030-12-31T23:59:59-05:00"})
+                   "apiOnly":true,"expiresAt":"2030-12-31T23:59:59.250-05:00"})
         );
         assert_eq!(
             serde_json::to_value(UpdateUser::default()).unwrap(),

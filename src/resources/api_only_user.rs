@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{api_error, api_error_at, check_at, checks, gone_warning, string, unchanged};
 use crate::marketo::{
@@ -104,7 +104,8 @@ fn schema() -> Schema {
                     .optional()
                     .description(
                         "When the user's access ends, as an RFC 3339 timestamp in the future \
-                         (e.g. `2027-12-31T23:59:59Z`). Omit for access that never expires. \
+                         (e.g. `2027-12-31T23:59:59Z`), to the millisecond at most (Marketo keeps \
+                         no finer precision). Omit for access that never expires. \
                          Removing it once set replaces the user: Marketo cannot clear an expiry.",
                     ),
             )
@@ -221,9 +222,9 @@ fn check_config(config: &Value, check_future: bool, now: DateTime<Utc>) -> Diagn
     }
     if let Some(at) = config.get("expires_at").as_str() {
         let result = if check_future {
-            checks::future_timestamp(at, now).map(|_| ())
+            checks::future_timestamp("expires_at", at, now).map(|_| ())
         } else {
-            checks::timestamp(at).map(|_| ())
+            checks::timestamp("expires_at", at).map(|_| ())
         };
         check_at(
             &mut diags,
@@ -255,20 +256,21 @@ fn check_config(config: &Value, check_future: bool, now: DateTime<Utc>) -> Diagn
     diags
 }
 
-/// `expires_at` for the state: the configured text when it names the same instant as Marketo's,
-/// else Marketo's value in RFC 3339 (UTC).
+/// `expires_at` for the state: the configured text when it names the same millisecond as
+/// Marketo's (the precision both keep), else Marketo's value in RFC 3339 (UTC, milliseconds
+/// when there are some).
 fn expires_value(remote: Option<&MarketoDateTime>, prior: &Value) -> Value {
     let Some(remote) = remote else {
         return Value::Null;
     };
     if let Some(text) = prior.as_str() {
-        if let Ok(at) = checks::timestamp(text) {
-            if at.timestamp() == remote.as_datetime().timestamp() {
+        if let Ok(at) = MarketoDateTime::parse_config(text) {
+            if at.same_millisecond(remote) {
                 return Value::string(text);
             }
         }
     }
-    Value::string(remote.to_utc().to_rfc3339_opts(SecondsFormat::Secs, true))
+    Value::string(remote.to_rfc3339())
 }
 
 /// The state of a user as Marketo has it, keeping from `prior` what Marketo never returns.
@@ -354,10 +356,11 @@ fn unfinished(config: &Value, key: &str, diagnostics: impl Into<Diagnostics>) ->
 fn parse_expiry(config: &Value) -> Result<Option<MarketoDateTime>, Diagnostic> {
     match config.get("expires_at").as_str() {
         None => Ok(None),
-        Some(text) => MarketoDateTime::parse(text).map(Some).map_err(|e| {
-            Diagnostic::error("Invalid expires_at", format!("\"{text}\": {e}"))
-                .at(AttributePath::root("expires_at"))
-        }),
+        Some(text) => checks::timestamp("expires_at", text)
+            .map(Some)
+            .map_err(|e| {
+                Diagnostic::error("Invalid expires_at", e).at(AttributePath::root("expires_at"))
+            }),
     }
 }
 
@@ -865,6 +868,40 @@ mod tests {
             Value::string("2027-01-01T05:00:00Z")
         );
         assert!(expires_value(None, &prior).is_null());
+        // Issue 9: milliseconds count, both ways.
+        let remote = MarketoDateTime::parse("2031-03-04T05:06:07.250t+0000").unwrap();
+        let configured = Value::string("2031-03-04T05:06:07.25Z");
+        assert_eq!(expires_value(Some(&remote), &configured), configured);
+        let whole = Value::string("2031-03-04T05:06:07Z");
+        assert_eq!(
+            expires_value(Some(&remote), &whole),
+            Value::string("2031-03-04T05:06:07.250Z")
+        );
+    }
+
+    #[test]
+    fn expiry_finer_than_marketo_keeps_is_refused_at_validate() {
+        for (text, says) in [
+            ("2031-03-04T05:06:07.2501Z", "Marketo keeps milliseconds"),
+            (
+                "2031-12-31T23:59:60Z",
+                "leap second (:60), which Marketo does not accept",
+            ),
+        ] {
+            let c = config(vec![("expires_at", Value::string(text))]);
+            for check_future in [false, true] {
+                let d = check_config(&c, check_future, now());
+                assert_eq!(paths(&d), vec!["expires_at".to_string()], "{text}");
+                let diag = d.iter().next().expect("one diagnostic");
+                assert_eq!(diag.summary, "Invalid expires_at");
+                let detail = &diag.detail;
+                assert!(
+                    detail.starts_with(&format!("expires_at \"{text}\"")),
+                    "{detail}"
+                );
+                assert!(detail.contains(says), "{detail}");
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Checks of single values that several resources and data sources share. Each answers
 //! `Err(message)`; the caller turns it into a diagnostic on its own attribute path.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
+
+use crate::marketo::MarketoDateTime;
 
 /// The Access API permission names a role can grant an API-only user (API-NOTES.md §3.3).
 const PERMISSIONS_FILE: &str = include_str!("../../data/access-api-permissions.txt");
@@ -118,19 +120,23 @@ pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses an RFC 3339 timestamp (`2027-01-31T23:59:59Z`, `2027-01-31T23:59:59-05:00`).
-pub fn timestamp(value: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(value).map_err(|e| {
-        format!("\"{value}\" is not an RFC 3339 timestamp such as 2027-01-31T23:59:59Z ({e})")
-    })
+/// Parses the RFC 3339 timestamp of attribute `attr` (`2027-01-31T23:59:59Z`,
+/// `2027-01-31T23:59:59.250-05:00`) with `marketo-date`'s configuration grammar: at most
+/// milliseconds, which Marketo keeps, and no leap second, which Marketo refuses.
+pub fn timestamp(attr: &str, value: &str) -> Result<MarketoDateTime, String> {
+    MarketoDateTime::parse_config(value).map_err(|e| format!("{attr} {e}"))
 }
 
-/// Checks that an RFC 3339 timestamp lies in the future.
-pub fn future_timestamp(value: &str, now: DateTime<Utc>) -> Result<DateTime<FixedOffset>, String> {
-    let at = timestamp(value)?;
-    if at <= now {
+/// Checks that the RFC 3339 timestamp of attribute `attr` lies in the future.
+pub fn future_timestamp(
+    attr: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<MarketoDateTime, String> {
+    let at = timestamp(attr, value)?;
+    if at.to_utc() <= now {
         return Err(format!(
-            "\"{value}\" is in the past: a user whose access has already expired cannot log in"
+            "{attr} \"{value}\" is in the past: a user whose access has already expired cannot log in"
         ));
     }
     Ok(at)
@@ -225,14 +231,40 @@ mod tests {
     #[test]
     fn timestamps() {
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap();
-        assert!(future_timestamp("2027-01-31T23:59:59Z", now).is_ok());
-        assert!(future_timestamp("2027-01-31T23:59:59-05:00", now).is_ok());
+        let future = |v| future_timestamp("expires_at", v, now);
+        assert!(future("2027-01-31T23:59:59Z").is_ok());
+        assert!(future("2027-01-31T23:59:59-05:00").is_ok());
         assert!(
-            future_timestamp("2020-01-01T00:00:00Z", now)
+            future("2020-01-01T00:00:00Z")
                 .unwrap_err()
                 .contains("in the past")
         );
-        assert!(timestamp("2027-01-31").unwrap_err().contains("RFC 3339"));
+        let err = timestamp("expires_at", "2027-01-31").unwrap_err();
+        assert!(err.starts_with("expires_at \"2027-01-31\""), "{err}");
+        assert!(err.contains("RFC 3339"), "{err}");
+    }
+
+    /// Issue 9: what Marketo cannot keep is refused at validate, naming the attribute.
+    #[test]
+    fn timestamps_finer_than_marketo_keeps_are_refused() {
+        let at = timestamp("expires_at", "2031-03-04T05:06:07.250Z").unwrap();
+        assert_eq!(at.to_iso8601(), "2031-03-04T05:06:07.250+00:00");
+
+        let err = timestamp("expires_at", "2031-03-04T05:06:07.2501Z").unwrap_err();
+        assert_eq!(
+            err,
+            "expires_at \"2031-03-04T05:06:07.2501Z\" has 4 fractional digits, but Marketo keeps \
+             milliseconds and would silently drop the rest: write at most 3 digits, such as \
+             \"2031-03-04T05:06:07.250Z\""
+        );
+
+        let err = timestamp("expires_at", "2031-12-31T23:59:60Z").unwrap_err();
+        assert!(
+            err.starts_with("expires_at \"2031-12-31T23:59:60Z\""),
+            "{err}"
+        );
+        assert!(err.contains("leap second (:60)"), "{err}");
+        assert!(err.contains("Marketo does not accept"), "{err}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `marketo_api_only_user` through Terraform: create, no-op plan, update, import (CLI and
-//! `import {}` blocks), drift, destroy, validation, the IMS case and the 611 ordering error.
+//! `import {}` blocks), drift, destroy, validation, the IMS case, the 611 ordering error and the
+//! milliseconds of `expires_at`.
 
 use marketo_emulator::{Config, EmulatorHandle, SnapshotUser};
-use terraform_provider_marketo::marketo::NewService;
+use terraform_provider_marketo::marketo::{MarketoDateTime, NewService, UpdateUser};
 
 use crate::support::{self, terraform::Terraform};
 
@@ -376,6 +377,102 @@ async fn a_failed_read_back_after_the_invite_keeps_the_user_in_the_state() {
         i64::from(users[0].id)
     );
     tf.assert_no_changes();
+    tf.destroy();
+    assert!(find(&emu, email).is_none());
+}
+
+/// Issue 9: an expiry with milliseconds reaches Marketo as written and the state keeps it; one
+/// millisecond more is a change, in the configuration or behind Terraform's back; what Marketo
+/// cannot keep is refused at validate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiry_keeps_its_milliseconds() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let email = "millis@example.com";
+    let with_expiry = |at: &str| {
+        user_config(
+            email,
+            "Millis",
+            &[(STANDARD_USER, 0)],
+            &format!("  expires_at = \"{at}\"\n"),
+        )
+    };
+    let in_marketo = || find(&emu, email).and_then(|u| u.expires_at);
+    let in_state = || tf.attrs("marketo_api_only_user.u")["expires_at"].clone();
+
+    tf.config(&with_expiry("2031-03-04T05:06:07.250Z"));
+    tf.apply();
+    assert_eq!(
+        in_marketo().as_deref(),
+        Some("2031-03-04T05:06:07.250t+0000")
+    );
+    assert_eq!(in_state(), "2031-03-04T05:06:07.250Z");
+    tf.assert_no_changes();
+
+    // One millisecond later is a change, made in place.
+    tf.config(&with_expiry("2031-03-04T05:06:07.251Z"));
+    let plan = tf.assert_changes();
+    assert!(plan.contains("updated in-place"), "{plan}");
+    assert!(
+        plan.contains("\"2031-03-04T05:06:07.250Z\" -> \"2031-03-04T05:06:07.251Z\""),
+        "{plan}"
+    );
+    tf.apply();
+    assert_eq!(
+        in_marketo().as_deref(),
+        Some("2031-03-04T05:06:07.251t+0000")
+    );
+    assert_eq!(in_state(), "2031-03-04T05:06:07.251Z");
+    tf.assert_no_changes();
+
+    // A millisecond of drift made behind Terraform's back is seen and undone.
+    let drifted = MarketoDateTime::parse("2031-03-04T05:06:07.252Z").expect("date");
+    support::client(&emu)
+        .update_user(
+            email,
+            &UpdateUser {
+                expires_at: Some(drifted),
+                ..UpdateUser::default()
+            },
+        )
+        .await
+        .expect("change the expiry behind Terraform's back");
+    let plan = tf.plan();
+    assert_eq!(plan.code, 2, "{}", plan.text());
+    assert!(
+        plan.stdout
+            .contains("\"2031-03-04T05:06:07.252Z\" -> \"2031-03-04T05:06:07.251Z\""),
+        "{}",
+        plan.stdout
+    );
+    tf.apply();
+    assert_eq!(
+        in_marketo().as_deref(),
+        Some("2031-03-04T05:06:07.251t+0000")
+    );
+    tf.assert_no_changes();
+
+    // Finer than Marketo keeps, and leap seconds: refused by `terraform validate`.
+    for (at, says) in [
+        ("2031-03-04T05:06:07.2501Z", "Marketo keeps milliseconds"),
+        (
+            "2031-12-31T23:59:60Z",
+            "leap second (:60), which Marketo does not accept",
+        ),
+    ] {
+        tf.config(&with_expiry(at));
+        let out = tf.fails(&["validate", "-no-color"]);
+        let text = out.flat();
+        assert!(text.contains("Invalid expires_at"), "{text}");
+        assert!(text.contains(&format!("expires_at \"{at}\"")), "{text}");
+        assert!(text.contains(says), "{text}");
+    }
+    assert_eq!(
+        in_marketo().as_deref(),
+        Some("2031-03-04T05:06:07.251t+0000")
+    );
+
+    tf.config(&with_expiry("2031-03-04T05:06:07.251Z"));
     tf.destroy();
     assert!(find(&emu, email).is_none());
 }
