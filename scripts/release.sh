@@ -74,8 +74,8 @@ info.compress_type = zipfile.ZIP_DEFLATED
 with open(src, "rb") as f, zipfile.ZipFile(out, "w") as z:
     z.writestr(info, f.read(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 PY
-  printf '   %s: %s bytes (%s), built in %ss\n   %s\n' "$p" "$(stat -c %s "$bin")" "$(stat -c %s "$zip") zipped" \
-    "$(( $(date +%s) - start ))" "$(file -b "$bin" | cut -c1-110)"
+  printf '   %s: %s bytes (%s), %s, built in %ss\n' "$p" "$(stat -c %s "$bin")" "$(stat -c %s "$zip") zipped" \
+    "$(python3 scripts/binary-kind.py "$bin")" "$(( $(date +%s) - start ))"
 done
 
 manifest="$dist/${name}_${version}_manifest.json"
