@@ -133,7 +133,7 @@ echo "   .terraform.lock.hcl holds $hashes h1 hashes, one per platform"
 "$tf" -chdir="$qs" init -input=false -no-color >"$work/init2.log" || { cat "$work/init2.log" >&2; exit 1; }
 
 echo "== quickstart against marketo-emulator with the released binary"
-cargo build --quiet --bin marketo-emulator
+cargo build --quiet -p marketo-emulator --bin marketo-emulator
 emu_out=$work/emulator.out
 target/debug/marketo-emulator --listen 127.0.0.1:0 --client-id rc-admin --client-secret rc-admin-secret \
   >"$emu_out" 2>"$work/emulator.err" &
