@@ -31,7 +31,7 @@ pub(crate) const UM_PERMISSION: &str = "Access User Management Api";
 pub(crate) const FIRST_CUSTOM_ROLE_ID: i32 = 101;
 
 static PERMISSIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut v: Vec<&'static str> = include_str!("../../data/access-api-permissions.txt")
+    let mut v: Vec<&'static str> = include_str!("../../../data/access-api-permissions.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

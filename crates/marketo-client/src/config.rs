@@ -132,8 +132,7 @@ impl ClientConfig {
             identity_endpoint,
             client_id: client_id.into(),
             client_secret,
-            user_agent: concat!("terraform-provider-marketo/", env!("CARGO_PKG_VERSION"))
-                .to_owned(),
+            user_agent: concat!("marketo-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_concurrency: 5,
             rate_limit: RateLimit::default(),
             retry: RetryPolicy::default(),

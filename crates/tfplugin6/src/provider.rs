@@ -280,7 +280,7 @@ impl From<Diagnostic> for DataSourceReadResponse {
 /// A Terraform provider.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
-    /// Its source address, e.g. `registry.terraform.io/<namespace>/marketo`.
+    /// Its source address, e.g. `registry.terraform.io/<namespace>/<type>`.
     fn registry_address(&self) -> &str;
 
     /// The provider's type name (the prefix of its resource names).
@@ -295,6 +295,14 @@ pub trait Provider: Send + Sync + 'static {
     /// Data sources. Called once, when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
 
+    /// `tracing` targets (crate names, e.g. `my_provider`) whose events
+    /// [`run_main`](crate::run_main) logs at the level Terraform asks for
+    /// (`TF_LOG_PROVIDER` / `TF_LOG`), like this crate's own; everything else
+    /// logs warnings only. None by default.
+    fn log_targets(&self) -> &[&str] {
+        &[]
+    }
+
     /// Checks the provider block (values may be unknown).
     async fn validate_config(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
@@ -307,7 +315,7 @@ pub trait Provider: Send + Sync + 'static {
 /// A managed resource type.
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
-    /// Full type name, e.g. `marketo_api_only_user`.
+    /// Full type name, e.g. `example_widget`.
     fn type_name(&self) -> &str;
 
     /// The resource's schema.

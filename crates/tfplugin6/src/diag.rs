@@ -26,7 +26,7 @@ pub enum PathStep {
 /// A path into a value, e.g. `role_assignment[0].role_id`:
 ///
 /// ```
-/// # use terraform_provider_marketo::plugin::AttributePath;
+/// # use tfplugin6::AttributePath;
 /// let p = AttributePath::root("role_assignment").index_int(0).attr("role_id");
 /// assert_eq!(p.to_string(), "role_assignment[0].role_id");
 /// ```

@@ -47,15 +47,16 @@ pub(crate) struct ServerCert {
 }
 
 /// A self-signed ECDSA P-256 certificate for `localhost`, valid from a
-/// minute ago for 30 days.
-pub(crate) fn generate_server_cert() -> Result<ServerCert, TlsError> {
+/// minute ago for 30 days; its organisation is `terraform-provider-{type_name}`
+/// (the provider's type name).
+pub(crate) fn generate_server_cert(type_name: &str) -> Result<ServerCert, TlsError> {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
     let mut dn = rcgen::DistinguishedName::new();
     dn.push(rcgen::DnType::CommonName, "localhost");
     dn.push(
         rcgen::DnType::OrganizationName,
-        "terraform-provider-marketo",
+        format!("terraform-provider-{type_name}"),
     );
     params.distinguished_name = dn;
     params
@@ -218,7 +219,7 @@ mod tests {
 
     #[test]
     fn generated_cert_is_der_and_config_builds() {
-        let cert = generate_server_cert().unwrap();
+        let cert = generate_server_cert("example").unwrap();
         // DER of an X.509 certificate starts with a SEQUENCE.
         assert_eq!(cert.cert_der.as_ref()[0], 0x30);
         let client = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();

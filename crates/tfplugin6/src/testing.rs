@@ -1,5 +1,5 @@
 //! [`EmptyProvider`]: a complete provider with no resources and no data
-//! sources. The binary serves it until the Marketo provider exists, and the
+//! sources. The crate's `tfplugin6-empty-provider` binary serves it, and the
 //! protocol tests use it wherever the provider's content does not matter
 //! (handshake, TLS, shutdown).
 
@@ -12,7 +12,7 @@ use super::provider::{ConfigureRequest, Context, DataSource, Provider, Resource}
 use super::schema::{Block, Schema};
 
 /// The registry address the empty provider reports.
-pub const EMPTY_PROVIDER_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
+pub const EMPTY_PROVIDER_ADDRESS: &str = "registry.terraform.io/example/empty";
 
 /// A provider with an empty configuration block and nothing to manage.
 #[derive(Debug, Clone)]
@@ -22,9 +22,9 @@ pub struct EmptyProvider {
 }
 
 impl EmptyProvider {
-    /// `registry.terraform.io/marketo-community/marketo`, type `marketo`.
+    /// `registry.terraform.io/example/empty`, type `empty`.
     pub fn new() -> EmptyProvider {
-        EmptyProvider::with_address(EMPTY_PROVIDER_ADDRESS, "marketo")
+        EmptyProvider::with_address(EMPTY_PROVIDER_ADDRESS, "empty")
     }
 
     /// An empty provider under another address and type name.

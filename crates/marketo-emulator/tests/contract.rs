@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::common::{UM, emu};
 use spec::{Answer, Contract, Op, Ty};
 
-const CONTRACT_FILE: &str = "emulator/tests/contract/marketo-api.contract";
+const CONTRACT_FILE: &str = "crates/marketo-emulator/tests/contract/marketo-api.contract";
 const CONTRACT_TEXT: &str = include_str!("contract/marketo-api.contract");
 
 /// The parsed contract, or why it does not parse: every test that meets a published answer then fails

@@ -19,7 +19,7 @@ async fn permissions_list_is_the_data_file() {
     let e = emu().await;
     let r = e.get(&format!("{UM}/roles/permissions.json")).await;
     let list: Vec<String> = serde_json::from_value(r.ok().clone()).unwrap_or_default();
-    let file: Vec<String> = include_str!("../../data/access-api-permissions.txt")
+    let file: Vec<String> = include_str!("../../../data/access-api-permissions.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -1,5 +1,6 @@
-//! Our own implementation of Terraform's plugin protocol 6 (gRPC, go-plugin
-//! handshake). It knows nothing of Marketo: a provider plugs in through the
+//! An implementation of Terraform's plugin protocol 6 (gRPC, go-plugin
+//! handshake, AutoMTLS) for providers written in Rust. It knows nothing of
+//! any particular provider: a provider plugs in through the
 //! [`Provider`], [`Resource`] and [`DataSource`] traits and is served by
 //! [`run_main`] (the binary's entry point), [`serve`], or, in tests,
 //! [`serve_in_process`] / [`TestServer`].
@@ -9,6 +10,19 @@
 //! - [`diag`]: diagnostics and attribute paths.
 //! - [`provider`]: the traits and their request/response types.
 //! - `server`: the gRPC services; `serve`: handshake, TLS, accept loop.
+//! - [`docs`]: Markdown documentation generated from a provider's schema.
+//! - [`testing`]: [`testing::EmptyProvider`], a provider with nothing to manage.
+//!
+//! ```no_run
+//! use std::process::ExitCode;
+//! use std::sync::Arc;
+//!
+//! fn main() -> ExitCode {
+//!     // Any `impl tfplugin6::Provider`; this one manages nothing.
+//!     tfplugin6::run_main(Arc::new(tfplugin6::testing::EmptyProvider::new()))
+//! }
+//! ```
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod codec;
 pub mod diag;

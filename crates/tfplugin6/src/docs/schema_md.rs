@@ -13,10 +13,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::plugin::schema::{
+use crate::schema::{
     Attribute, AttributeType, Block, BlockNesting, NestedBlock, NestedType, NestingMode,
 };
-use crate::plugin::value::Type;
+use crate::value::Type;
 
 /// Where Terraform documents write-only arguments; `tfplugindocs` links it from each one.
 const WRITE_ONLY: &str =

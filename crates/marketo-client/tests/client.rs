@@ -1,14 +1,14 @@
 //! The Marketo client against the in-process emulator.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use marketo_emulator::{Config, Emulator, EmulatorHandle, Faults, Limits, RateLimit};
-use terraform_provider_marketo::marketo::{
-    self, Client, ClientConfig, ErrorKind, FoundUser, InviteUser, MarketoDateTime, NewRole,
-    NewService, RoleBodyShape, RoleUpdate, RoleWorkspace, Secret, ServiceUpdate, UpdateUser,
-    fetch_token,
+use marketo_client::{
+    Client, ClientConfig, ErrorKind, FoundUser, InviteUser, MarketoDateTime, NewRole, NewService,
+    RoleBodyShape, RoleUpdate, RoleWorkspace, Secret, ServiceUpdate, UpdateUser, fetch_token,
 };
+use marketo_emulator::{Config, Emulator, EmulatorHandle, Faults, Limits, RateLimit};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -39,7 +39,7 @@ fn config_for(h: &EmulatorHandle) -> ClientConfig {
     c.retry.rate_limit_window = Duration::from_millis(30);
     c.request_timeout = Duration::from_secs(10);
     // Marketo's window is 20 s; tests keep the client-side limiter's proportion on a 1 s window.
-    c.rate_limit = marketo::RateLimit {
+    c.rate_limit = marketo_client::RateLimit {
         calls: 80,
         per: Duration::from_secs(1),
     };
@@ -575,7 +575,7 @@ async fn client_backs_off_on_606_and_615_until_it_succeeds() {
     // No client-side politeness: the server's limits must be met by back-off alone.
     let mut cfg = config_for(&h);
     cfg.max_concurrency = 16;
-    cfg.rate_limit = marketo::RateLimit {
+    cfg.rate_limit = marketo_client::RateLimit {
         calls: 1000,
         per: Duration::from_secs(1),
     };
@@ -609,7 +609,7 @@ async fn client_side_limits_keep_under_the_servers() {
     let h = start(config).await;
     let mut cfg = config_for(&h);
     cfg.max_concurrency = 2;
-    cfg.rate_limit = marketo::RateLimit {
+    cfg.rate_limit = marketo_client::RateLimit {
         calls: 10,
         per: Duration::from_millis(1100),
     };
@@ -681,7 +681,7 @@ async fn client_faults_never_duplicate_creates() {
                     api_only_user: email.clone(),
                 })
                 .await?;
-            Ok::<_, marketo::Error>((email, svc))
+            Ok::<_, marketo_client::Error>((email, svc))
         });
     }
     let mut created = Vec::new();

@@ -1,7 +1,10 @@
 //! The protocol layer end to end: a small in-memory provider served
 //! in-process and driven by a tonic client generated from the same proto;
-//! the built binary's handshake (plain and AutoMTLS) and shutdown; and, when
-//! a `terraform` is on PATH, a real Terraform run against the test provider.
+//! a built binary's handshake (plain and AutoMTLS) and shutdown (the crate's
+//! `tfplugin6-empty-provider`, serving `tfplugin6::testing::EmptyProvider`);
+//! and, when a `terraform` is on PATH, a real Terraform run against the test
+//! provider.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -12,9 +15,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine;
-use terraform_provider_marketo::plugin::proto::plugin as gp;
-use terraform_provider_marketo::plugin::proto::tfplugin6 as pb;
-use terraform_provider_marketo::plugin::{
+use tfplugin6::proto::plugin as gp;
+use tfplugin6::proto::tfplugin6 as pb;
+use tfplugin6::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, ConfigureRequest,
     Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, ImportResponse,
     ImportedResource, NestingMode, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
@@ -22,11 +25,11 @@ use terraform_provider_marketo::plugin::{
 };
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 
-const ADDRESS: &str = "registry.terraform.io/protocol-test/marketo";
+const ADDRESS: &str = "registry.terraform.io/protocol-test/example";
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 // ---------------------------------------------------------------------------
-// The test provider: `marketo_widget` (in memory) and `marketo_sleep`.
+// The test provider: `example_widget` (in memory) and `example_sleep`.
 // ---------------------------------------------------------------------------
 
 struct TestProvider {
@@ -48,7 +51,7 @@ impl Provider for TestProvider {
     }
 
     fn type_name(&self) -> &str {
-        "marketo"
+        "example"
     }
 
     fn schema(&self) -> Schema {
@@ -147,7 +150,7 @@ fn resolve(planned: &Value, id: &str) -> Value {
 #[async_trait]
 impl Resource for Widget {
     fn type_name(&self) -> &str {
-        "marketo_widget"
+        "example_widget"
     }
 
     fn schema(&self) -> Schema {
@@ -276,7 +279,7 @@ struct Sleep;
 #[async_trait]
 impl DataSource for Sleep {
     fn type_name(&self) -> &str {
-        "marketo_sleep"
+        "example_sleep"
     }
 
     fn schema(&self) -> Schema {
@@ -367,7 +370,7 @@ async fn schema_metadata_and_configure() {
     let caps = s.server_capabilities.unwrap();
     assert!(caps.get_provider_schema_optional);
     assert!(!caps.plan_destroy);
-    let w = s.resource_schemas["marketo_widget"].block.as_ref().unwrap();
+    let w = s.resource_schemas["example_widget"].block.as_ref().unwrap();
     let ra = w
         .attributes
         .iter()
@@ -386,7 +389,7 @@ async fn schema_metadata_and_configure() {
     assert!(secret.sensitive);
     let id = w.attributes.iter().find(|a| a.name == "id").unwrap();
     assert!(id.computed && !id.optional && !id.required);
-    assert!(s.data_source_schemas.contains_key("marketo_sleep"));
+    assert!(s.data_source_schemas.contains_key("example_sleep"));
     assert!(s.provider.unwrap().block.unwrap().attributes[0].sensitive);
 
     let m = c
@@ -394,8 +397,8 @@ async fn schema_metadata_and_configure() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(m.resources[0].type_name, "marketo_widget");
-    assert_eq!(m.data_sources[0].type_name, "marketo_sleep");
+    assert_eq!(m.resources[0].type_name, "example_widget");
+    assert_eq!(m.data_sources[0].type_name, "example_sleep");
 
     let f = c
         .get_functions(pb::get_functions::Request {})
@@ -447,7 +450,7 @@ async fn validate_reports_attribute_paths_and_bad_input() {
     );
     let r = c
         .validate_resource_config(pb::validate_resource_config::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             config: dv(&config, &ty),
             client_capabilities: None,
         })
@@ -466,7 +469,7 @@ async fn validate_reports_attribute_paths_and_bad_input() {
     // Unknown type names and garbage msgpack give diagnostics, not failures.
     let r = c
         .validate_resource_config(pb::validate_resource_config::Request {
-            type_name: "marketo_nope".into(),
+            type_name: "example_nope".into(),
             config: dv(&Value::Null, &ty),
             client_capabilities: None,
         })
@@ -480,7 +483,7 @@ async fn validate_reports_attribute_paths_and_bad_input() {
     );
     let r = c
         .validate_resource_config(pb::validate_resource_config::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             config: Some(pb::DynamicValue {
                 msgpack: vec![0x85, 0xa1],
                 json: Vec::new(),
@@ -493,7 +496,7 @@ async fn validate_reports_attribute_paths_and_bad_input() {
     assert_eq!(errors(&r.diagnostics).len(), 1);
     let r = c
         .read_data_source(pb::read_data_source::Request {
-            type_name: "marketo_nope".into(),
+            type_name: "example_nope".into(),
             ..Default::default()
         })
         .await
@@ -502,7 +505,7 @@ async fn validate_reports_attribute_paths_and_bad_input() {
     assert_eq!(errors(&r.diagnostics).len(), 1);
     let r = c
         .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             proposed_new_state: Some(pb::DynamicValue {
                 msgpack: vec![0xc1],
                 json: Vec::new(),
@@ -524,7 +527,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Plan a create: computed nulls become unknown, at any depth.
     let plan = c
         .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: dv(&Value::Null, &ty),
             proposed_new_state: dv(&config, &ty),
             config: dv(&config, &ty),
@@ -555,7 +558,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Apply it.
     let applied = c
         .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: dv(&Value::Null, &ty),
             planned_state: plan.planned_state.clone(),
             config: dv(&config, &ty),
@@ -574,7 +577,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Read it back.
     let read = c
         .read_resource(pb::read_resource::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             current_state: applied.new_state.clone(),
             private: applied.private.clone(),
             ..Default::default()
@@ -590,7 +593,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     json["removed_long_ago"] = serde_json::json!("x");
     let up = c
         .upgrade_resource_state(pb::upgrade_resource_state::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             version: 0,
             raw_state: Some(pb::RawState {
                 json: json.to_string().into_bytes(),
@@ -606,7 +609,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Import by id.
     let imported = c
         .import_resource_state(pb::import_resource_state::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             id: id.clone(),
             ..Default::default()
         })
@@ -614,11 +617,11 @@ async fn lifecycle_plan_apply_read_import_destroy() {
         .unwrap()
         .into_inner();
     assert_eq!(imported.imported_resources.len(), 1);
-    assert_eq!(imported.imported_resources[0].type_name, "marketo_widget");
+    assert_eq!(imported.imported_resources[0].type_name, "example_widget");
     assert_eq!(undv(&imported.imported_resources[0].state, &ty), state);
     let missing = c
         .import_resource_state(pb::import_resource_state::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             id: "w-404".into(),
             ..Default::default()
         })
@@ -631,7 +634,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     let renamed = state.clone().with_attr("name", Value::string("two"));
     let plan = c
         .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: applied.new_state.clone(),
             proposed_new_state: dv(&renamed, &ty),
             config: dv(&widget_config("two"), &ty),
@@ -649,7 +652,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Plan a destroy: null, carrying the private data along.
     let plan = c
         .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: applied.new_state.clone(),
             proposed_new_state: dv(&Value::Null, &ty),
             config: dv(&Value::Null, &ty),
@@ -665,7 +668,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Apply the destroy: null, even though the resource answered otherwise.
     let destroyed = c
         .apply_resource_change(pb::apply_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: applied.new_state.clone(),
             planned_state: dv(&Value::Null, &ty),
             config: dv(&Value::Null, &ty),
@@ -679,7 +682,7 @@ async fn lifecycle_plan_apply_read_import_destroy() {
     // Gone: read answers null.
     let read = c
         .read_resource(pb::read_resource::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             current_state: applied.new_state.clone(),
             ..Default::default()
         })
@@ -713,7 +716,7 @@ async fn plan_keeps_set_elements_that_differ_only_in_unknowns() {
     let wire = dv(&config, &Type::Object(attrs));
     let plan = c
         .plan_resource_change(pb::plan_resource_change::Request {
-            type_name: "marketo_widget".into(),
+            type_name: "example_widget".into(),
             prior_state: dv(&Value::Null, &ty),
             proposed_new_state: wire.clone(),
             config: wire,
@@ -735,7 +738,7 @@ async fn stop_provider_cancels_work_in_flight_then_new_calls_run() {
         let ty = ty.clone();
         async move {
             c.read_data_source(pb::read_data_source::Request {
-                type_name: "marketo_sleep".into(),
+                type_name: "example_sleep".into(),
                 config: dv(
                     &Value::object([("seconds", Value::int(secs)), ("result", Value::Null)]),
                     &ty,
@@ -820,7 +823,7 @@ fn blocking_test_server_serves_and_reattach_value_points_at_it() {
             .await
             .unwrap()
             .into_inner();
-        assert!(s.resource_schemas.contains_key("marketo_widget"));
+        assert!(s.resource_schemas.contains_key("example_widget"));
     });
     server.shutdown();
 }
@@ -830,7 +833,7 @@ fn blocking_test_server_serves_and_reattach_value_points_at_it() {
 // ---------------------------------------------------------------------------
 
 fn binary() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_terraform-provider-marketo"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tfplugin6-empty-provider"));
     for var in [
         "TF_PLUGIN_MAGIC_COOKIE",
         "PLUGIN_PROTOCOL_VERSIONS",
@@ -1155,13 +1158,13 @@ fn real_terraform_apply_noop_plan_and_destroy() {
         r#"
 terraform {
   required_providers {
-    marketo = { source = "protocol-test/marketo" }
+    example = { source = "protocol-test/example" }
   }
 }
-provider "marketo" {
+provider "example" {
   token = "ok"
 }
-resource "marketo_widget" "w" {
+resource "example_widget" "w" {
   name   = "first"
   secret = "s3cret"
   role_assignment = [
@@ -1169,17 +1172,17 @@ resource "marketo_widget" "w" {
     { role_id = 2, workspace_id = 7 },
   ]
 }
-resource "marketo_widget" "dependent" {
-  name = "after-${marketo_widget.w.id}"
+resource "example_widget" "dependent" {
+  name = "after-${example_widget.w.id}"
 }
-data "marketo_sleep" "s" {
+data "example_sleep" "s" {
   seconds = 0
 }
 output "id" {
-  value = marketo_widget.w.id
+  value = example_widget.w.id
 }
 output "slept" {
-  value = data.marketo_sleep.s.result
+  value = data.example_sleep.s.result
 }
 "#,
     )

@@ -463,7 +463,7 @@ pub async fn fetch_token(
     client_secret: &Secret,
 ) -> Result<TokenInfo, Error> {
     let http = http_client(
-        concat!("terraform-provider-marketo/", env!("CARGO_PKG_VERSION")),
+        concat!("marketo-client/", env!("CARGO_PKG_VERSION")),
         Duration::from_secs(60),
         Duration::from_secs(10),
     )?;
@@ -1140,7 +1140,7 @@ mod tests {
     /// The provider runs calls inside tonic handlers and spawned tasks: every future must be Send.
     #[tokio::test]
     async fn every_operation_future_is_send() {
-        use crate::marketo::types::*;
+        use crate::types::*;
         let config = ClientConfig::new(
             Url::parse("http://127.0.0.1:9").unwrap(),
             Url::parse("http://127.0.0.1:9/identity").unwrap(),

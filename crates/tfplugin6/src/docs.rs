@@ -225,8 +225,8 @@ fn import_section(out: &mut String, examples: &Examples) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::schema::{Attribute, Block, BlockNesting, NestedBlock, NestingMode};
-    use crate::plugin::value::Type;
+    use crate::schema::{Attribute, Block, BlockNesting, NestedBlock, NestingMode};
+    use crate::value::Type;
 
     fn thing() -> Schema {
         Schema::new(

@@ -106,7 +106,7 @@ pub fn run_main(provider: Arc<dyn Provider>) -> ExitCode {
             }
         }
     }
-    init_logging(opts.debug);
+    init_logging(opts.debug, provider.log_targets());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -155,8 +155,10 @@ fn not_launched_message(address: &str) -> String {
 
 /// Logs go to stderr (Terraform captures it); the level comes from
 /// `TF_LOG_PROVIDER`, else `TF_LOG` (default: warn, info with `--debug`).
-/// `RUST_LOG`, when set, takes precedence with its full syntax.
-fn init_logging(debug: bool) {
+/// `RUST_LOG`, when set, takes precedence with its full syntax. That level
+/// applies to this crate and the provider's `targets`; everything else logs
+/// warnings only.
+fn init_logging(debug: bool, targets: &[&str]) {
     use tracing_subscriber::EnvFilter;
     let tf_level = std::env::var("TF_LOG_PROVIDER")
         .ok()
@@ -175,9 +177,7 @@ fn init_logging(debug: bool) {
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
         _ => match level {
-            "trace" | "debug" | "info" => {
-                EnvFilter::new(format!("warn,terraform_provider_marketo={level}"))
-            }
+            "trace" | "debug" | "info" => EnvFilter::new(log_filter(level, targets)),
             other => EnvFilter::new(other),
         },
     };
@@ -187,6 +187,16 @@ fn init_logging(debug: bool) {
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();
+}
+
+/// The filter directive logging `level` for this crate and `targets`, warnings
+/// for the rest.
+fn log_filter(level: &str, targets: &[&str]) -> String {
+    let mut spec = format!("warn,{}={level}", env!("CARGO_CRATE_NAME"));
+    for target in targets {
+        spec.push_str(&format!(",{target}={level}"));
+    }
+    spec
 }
 
 /// Serves the provider as Terraform expects of a plugin: checks the magic
@@ -224,7 +234,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     let (tls_config, cert_field) = match env("PLUGIN_CLIENT_CERT") {
         Some(pem) => {
             let client_certs = tls::parse_pem_certs(&pem)?;
-            let cert = tls::generate_server_cert()?;
+            let cert = tls::generate_server_cert(provider.type_name())?;
             let config = tls::server_config(&cert, client_certs)?;
             let field =
                 base64::engine::general_purpose::STANDARD_NO_PAD.encode(cert.cert_der.as_ref());
@@ -657,9 +667,9 @@ mod tests {
     #[test]
     fn reattach_value_shape() {
         let addr: SocketAddr = "127.0.0.1:4242".parse().unwrap();
-        let json = reattach_json("registry.terraform.io/example/marketo", 77, addr);
+        let json = reattach_json("registry.terraform.io/example/widget", 77, addr);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let p = &v["registry.terraform.io/example/marketo"];
+        let p = &v["registry.terraform.io/example/widget"];
         assert_eq!(p["Protocol"], "grpc");
         assert_eq!(p["ProtocolVersion"], 6);
         assert_eq!(p["Pid"], 77);
@@ -670,7 +680,7 @@ mod tests {
 
     #[test]
     fn friendly_message_mentions_debug() {
-        let m = not_launched_message("registry.terraform.io/example/marketo");
+        let m = not_launched_message("registry.terraform.io/example/widget");
         assert!(m.contains("plugin for Terraform"));
         assert!(m.contains("--debug"));
     }
