@@ -21,6 +21,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod api;
 mod config;

@@ -1,4 +1,5 @@
 //! Integration tests of marketo-emulator: one binary, a module per area.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 mod contract;

@@ -27,6 +27,7 @@
 pub mod codec;
 pub mod diag;
 pub mod docs;
+mod error;
 pub mod proto;
 pub mod provider;
 pub mod schema;
@@ -36,8 +37,8 @@ pub mod testing;
 mod tls;
 pub mod value;
 
-pub use codec::CodecError;
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use error::CodecError;
 pub use provider::{
     ApplyRequest, ApplyResponse, Cancelled, Change, ClientCapabilities, ConfigureRequest, Context,
     DataSource, DataSourceReadResponse, ImportResponse, ImportedResource, PlanRequest,

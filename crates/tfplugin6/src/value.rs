@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde_json::json;
 
-use super::codec::CodecError;
+use crate::error::CodecError;
 
 /// A Terraform (cty) type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
