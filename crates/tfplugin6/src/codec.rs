@@ -10,8 +10,8 @@
 //! Nothing here panics on bad input: every malformed byte sequence gives a
 //! [`CodecError`] naming where in the value it was found.
 //!
-//! [`msgpack`] and [`json`] each turn bytes into a [`Value`] of a given [`Type`] and back; the error
-//! type is [`crate::error`]'s, shared with [`crate::value`].
+//! `msgpack` and `json` each turn bytes into a [`Value`] of a given [`Type`] and back; the error
+//! type is `crate::error`'s, shared with [`crate::value`].
 
 mod json;
 mod msgpack;
