@@ -1,9 +1,13 @@
 //! The gRPC services: `tfplugin6.Provider` on top of the [`Provider`] trait,
-//! plus go-plugin's `GRPCController` and `GRPCStdio`.
+//! plus go-plugin's `GRPCController` and `GRPCStdio` (`server/go_plugin.rs`);
+//! `server/convert.rs` turns `DynamicValue`s into [`Value`]s and back.
 //!
 //! Every call runs concurrently with the others (Terraform issues many at
 //! once); the only shared mutable state is the stop token, held under a lock
 //! just long enough to clone or replace it.
+
+mod convert;
+mod go_plugin;
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -14,14 +18,15 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
-use super::proto::plugin as gp;
 use super::proto::tfplugin6 as pb;
 use super::provider::{
-    ApplyRequest, Change, ClientCapabilities, ConfigureRequest, Context, DataSource, PlanRequest,
-    PlanResponse, Provider, RawState, ReadRequest, Resource,
+    ApplyRequest, Change, ConfigureRequest, Context, DataSource, PlanRequest, PlanResponse,
+    Provider, RawState, ReadRequest, Resource,
 };
 use super::schema::Schema;
 use super::value::{Type, Value};
+use convert::{client_caps, decode, encode_into, server_capabilities};
+pub(crate) use go_plugin::{ControllerService, StdioService};
 
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
@@ -46,74 +51,6 @@ struct Inner {
 #[derive(Clone)]
 pub(crate) struct ProviderService {
     inner: Arc<Inner>,
-}
-
-fn server_capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities {
-        plan_destroy: false,
-        get_provider_schema_optional: true,
-        move_resource_state: false,
-        generate_resource_config: false,
-    }
-}
-
-fn client_caps(c: Option<&pb::ClientCapabilities>) -> ClientCapabilities {
-    c.map(|c| ClientCapabilities {
-        deferral_allowed: c.deferral_allowed,
-        write_only_attributes_allowed: c.write_only_attributes_allowed,
-    })
-    .unwrap_or_default()
-}
-
-fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostic> {
-    let Some(dv) = dv else {
-        return Ok(Value::Null);
-    };
-    let result = if !dv.msgpack.is_empty() {
-        Value::from_msgpack(&dv.msgpack, ty)
-    } else if !dv.json.is_empty() {
-        Value::from_json(&dv.json, ty)
-    } else {
-        return Ok(Value::Null);
-    };
-    result.map_err(|e| {
-        Diagnostic::error(
-            "Invalid value received from Terraform",
-            format!("The {what} does not match the provider's schema: {e}."),
-        )
-    })
-}
-
-fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostic> {
-    v.to_msgpack(ty)
-        .map(|msgpack| pb::DynamicValue {
-            msgpack,
-            json: Vec::new(),
-        })
-        .map_err(|e| {
-            Diagnostic::error(
-                "Provider produced an invalid value",
-                format!(
-                    "The {what} does not match the schema: {e}. This is a bug in the provider."
-                ),
-            )
-        })
-}
-
-/// Encodes `v`, adding a diagnostic (and sending nothing) on failure.
-fn encode_into(
-    v: &Value,
-    ty: &Type,
-    what: &str,
-    diags: &mut Diagnostics,
-) -> Option<pb::DynamicValue> {
-    match encode(v, ty, what) {
-        Ok(dv) => Some(dv),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
 }
 
 fn unknown_type(kind: &str, name: &str) -> Diagnostics {
@@ -752,46 +689,5 @@ impl pb::provider_server::Provider for ProviderService {
         ok(pb::stop_provider::Response {
             error: String::new(),
         })
-    }
-}
-
-/// go-plugin's `GRPCController`: `Shutdown` stops the server.
-pub(crate) struct ControllerService {
-    pub(crate) shutdown: CancellationToken,
-}
-
-#[tonic::async_trait]
-impl gp::grpc_controller_server::GrpcController for ControllerService {
-    async fn shutdown(&self, _req: Request<gp::Empty>) -> Result<Response<gp::Empty>, Status> {
-        tracing::debug!("GRPCController.Shutdown: stopping the server");
-        self.shutdown.cancel();
-        ok(gp::Empty {})
-    }
-}
-
-/// go-plugin's `GRPCStdio`: we never write to stdout after the handshake and
-/// log to stderr (which Terraform reads directly), so the stream stays open
-/// and empty until the server shuts down.
-pub(crate) struct StdioService {
-    pub(crate) shutdown: CancellationToken,
-}
-
-type StdioStream = Pin<Box<dyn Stream<Item = Result<gp::StdioData, Status>> + Send>>;
-
-#[tonic::async_trait]
-impl gp::grpc_stdio_server::GrpcStdio for StdioService {
-    type StreamStdioStream = StdioStream;
-
-    async fn stream_stdio(
-        &self,
-        _req: Request<()>,
-    ) -> Result<Response<Self::StreamStdioStream>, Status> {
-        let (tx, rx) = tokio::sync::mpsc::channel::<Result<gp::StdioData, Status>>(1);
-        let shutdown = self.shutdown.clone();
-        tokio::spawn(async move {
-            shutdown.cancelled().await;
-            drop(tx);
-        });
-        ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
     }
 }
