@@ -1,5 +1,5 @@
 //! The provider binary by hand. Its handshake, AutoMTLS and shutdown are the protocol crate's
-//! (tested in `crates/tfplugin6/tests/protocol.rs` with its empty provider); the Terraform suite
+//! (tested in `crates/tfplugin6/tests/protocol/` with its empty provider); the Terraform suite
 //! (`e2e`) starts this binary as Terraform does.
 
 use std::process::{Command, Stdio};

@@ -52,3 +52,8 @@ pub use serve::{
     serve_in_process,
 };
 pub use value::{Number, Type, Value};
+
+/// The README's example compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
