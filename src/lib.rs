@@ -2,11 +2,16 @@
 //! API-only roles, API-only users and LaunchPoint custom services.
 //!
 //! See ARCHITECTURE.md for the code map and the invariants between modules.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod data_sources;
-pub mod marketo;
-pub mod plugin;
 pub mod provider;
 pub mod resources;
+
+/// The Marketo client (the `marketo-client` crate), under its former module path.
+pub use marketo_client as marketo;
+/// The plugin protocol layer (the `tfplugin6` crate), under its former module path.
+pub use tfplugin6 as plugin;
 
 use std::sync::Arc;
 

@@ -398,6 +398,10 @@ impl Provider for MarketoProvider {
         data_sources::all(&self.shared)
     }
 
+    fn log_targets(&self) -> &[&str] {
+        &[env!("CARGO_CRATE_NAME"), "marketo_client"]
+    }
+
     async fn validate_config(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         if let Some(m) = config.get(MUNCHKIN_ID.attr).as_str() {

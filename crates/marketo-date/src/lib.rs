@@ -21,6 +21,7 @@
 //! and the `t` before the offset (`…00.000t+0000`), `parse_from_rfc3339` also offsets without a
 //! colon (`-0500`), and a `parse_from_str` pattern takes one shape at a time; for configuration,
 //! `parse_from_rfc3339` accepts nanoseconds and leap seconds, which Marketo cannot keep.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod parse;
 

@@ -1,0 +1,365 @@
+//! The HTTP core: the shared [`Client`] and one attempt (token, politeness, request, response).
+//! The rest of the machinery has a module each: `token` (the cached access token and the
+//! Identity call), `retry` (back-off, which failures may be resent, the create-lookup rule),
+//! `coalesce` (joining identical GETs) and `http` (how an answer becomes a value or an
+//! [`Error`]).
+
+mod coalesce;
+mod http;
+mod retry;
+#[cfg(test)]
+mod tests;
+mod token;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::Method;
+use reqwest::header::ACCEPT;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::{Mutex, Semaphore};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::config::ClientConfig;
+use super::error::{Error, ErrorKind, Missing};
+use super::limiter::RateLimiter;
+use coalesce::ReadCoalescer;
+use http::{http_client, interpret, transport_error};
+use token::CachedToken;
+
+pub(crate) use http::parse;
+pub(crate) use retry::{Lookup, Mode};
+pub use token::fetch_token;
+
+/// Counters of what a [`Client`] has sent, for tests and diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientMetrics {
+    /// Requests to `/identity/oauth/token`.
+    pub identity_requests: u64,
+    /// Requests to the REST API (every attempt counts).
+    pub api_requests: u64,
+    /// Retries after a failed attempt (back-offs taken).
+    pub retries: u64,
+    /// Tokens thrown away because Marketo refused them (601/602).
+    pub token_rejections: u64,
+    /// Look-ups made to settle an ambiguous create.
+    pub lookups: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    identity_requests: AtomicU64,
+    api_requests: AtomicU64,
+    retries: AtomicU64,
+    token_rejections: AtomicU64,
+    lookups: AtomicU64,
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: ClientConfig,
+    semaphore: Semaphore,
+    limiter: RateLimiter,
+    token: Mutex<Option<CachedToken>>,
+    generation: AtomicU64,
+    counters: Counters,
+    reads: ReadCoalescer,
+}
+
+/// A Marketo Engage REST client. Cheap to clone: clones share the token, the concurrency cap, the
+/// rate limiter and the counters.
+///
+/// * The access token is fetched on first use, shared by every clone and concurrent call (one fetch
+///   at a time), renewed before expiry (see [`TokenRefresh`]) and when Marketo answers 601/602 (the
+///   call is then resent once), and sent only as `Authorization: Bearer`.
+/// * At most `max_concurrency` calls are in flight and at most `rate_limit.calls` start per window.
+/// * Reads, updates and deletes are retried on throttling and transient failures with exponential
+///   back-off and jitter. Creates are resent only when the failure proves nothing happened (606,
+///   615, 429, connection refused); after an ambiguous failure the client first looks the object up.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    cancel: CancellationToken,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.config.endpoint.as_str())
+            .field(
+                "identity_endpoint",
+                &self.inner.config.identity_endpoint.as_str(),
+            )
+            .field("client_id", &self.inner.config.client_id)
+            .field("client_secret", &self.inner.config.client_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP request to the REST API. `segments` follow the endpoint's path and are percent-encoded
+/// one by one, so a userid can never change the path's shape.
+#[derive(Clone, Debug)]
+pub(crate) struct Call {
+    pub method: Method,
+    pub segments: Vec<String>,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    pub missing: Missing,
+}
+
+const BASE: [&str; 3] = ["userservice", "management", "v1"];
+
+impl Call {
+    fn new(method: Method, tail: &[&str], missing: Missing) -> Self {
+        Call {
+            method,
+            segments: BASE
+                .iter()
+                .chain(tail.iter())
+                .map(|s| (*s).to_owned())
+                .collect(),
+            query: Vec::new(),
+            body: None,
+            missing,
+        }
+    }
+
+    pub(crate) fn get(tail: &[&str], missing: Missing) -> Self {
+        Call::new(Method::GET, tail, missing)
+    }
+
+    pub(crate) fn post(tail: &[&str], body: Option<Value>, missing: Missing) -> Self {
+        let mut call = Call::new(Method::POST, tail, missing);
+        call.body = body;
+        call
+    }
+
+    pub(crate) fn with_query(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.query.push((key, value.to_string()));
+        self
+    }
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "the call was cancelled")
+}
+
+impl Client {
+    /// Builds a client. Nothing is sent until the first call.
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let http = http_client(
+            &config.user_agent,
+            config.request_timeout,
+            config.connect_timeout,
+        )?;
+        let permits = config.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                semaphore: Semaphore::new(permits),
+                limiter: RateLimiter::new(config.rate_limit),
+                token: Mutex::new(None),
+                generation: AtomicU64::new(0),
+                counters: Counters::default(),
+                reads: ReadCoalescer::default(),
+                config,
+            }),
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// A handle on the same client whose calls stop (with [`ErrorKind::Cancelled`]) once `token`
+    /// is cancelled: in-flight requests are dropped and back-off sleeps end.
+    pub fn with_cancellation(&self, token: CancellationToken) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            cancel: token,
+        }
+    }
+
+    /// The cancellation token this handle honours.
+    pub fn cancellation_token(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// What has been sent so far (shared by all clones).
+    pub fn metrics(&self) -> ClientMetrics {
+        let c = &self.inner.counters;
+        ClientMetrics {
+            identity_requests: c.identity_requests.load(Ordering::Relaxed),
+            api_requests: c.api_requests.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            token_rejections: c.token_rejections.load(Ordering::Relaxed),
+            lookups: c.lookups.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Makes sure a valid token is cached (fetching one if needed): checks the credentials, e.g.
+    /// when the provider is configured. A wrong client id/secret gives [`ErrorKind::Unauthorized`].
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        self.cancellable(self.token()).await.map(|_| ())
+    }
+
+    async fn cancellable<T>(
+        &self,
+        fut: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(cancelled()),
+            r = fut => r,
+        }
+    }
+
+    fn url(&self, call: &Call) -> Result<Url, Error> {
+        let mut url = self.inner.config.endpoint.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        match url.path_segments_mut() {
+            Ok(mut segs) => {
+                segs.pop_if_empty();
+                for s in &call.segments {
+                    segs.push(s);
+                }
+            }
+            Err(()) => {
+                return Err(Error::new(
+                    ErrorKind::Validation,
+                    "the Marketo endpoint is not a valid base URL",
+                ));
+            }
+        }
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(call.query.iter());
+        }
+        Ok(url)
+    }
+
+    /// One attempt: token, politeness, request, response. Returns the token generation used so a
+    /// 601/602 can discard exactly that token.
+    async fn attempt(&self, call: &Call) -> Result<Value, (Error, Option<u64>)> {
+        let (token, generation) = self.token().await.map_err(|e| (e, None))?;
+        let url = self.url(call).map_err(|e| (e, None))?;
+        let path = url.path().to_owned();
+        let op = format!("{} {}", call.method, path);
+        let secrets = [&self.inner.config.client_secret, &token];
+        let _permit = self.inner.semaphore.acquire().await.map_err(|_| {
+            (
+                Error::new(ErrorKind::Other, "the client is shut down"),
+                None,
+            )
+        })?;
+        self.inner.limiter.acquire().await;
+        bump(&self.inner.counters.api_requests);
+        let started = Instant::now();
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .bearer_auth(token.expose())
+            .header(ACCEPT, "application/json");
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let result = match request.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                match response.bytes().await {
+                    Ok(bytes) => interpret(status, &bytes, call.missing, &op, &secrets),
+                    Err(e) => Err(transport_error(e, &op, &secrets).with_status(status)),
+                }
+            }
+            Err(e) => Err(transport_error(e, &op, &secrets)),
+        };
+        let latency_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(_) => tracing::debug!(
+                method = %call.method, path = %path, status = 200u16, latency_ms, "marketo call"
+            ),
+            Err(e) => tracing::debug!(
+                method = %call.method,
+                path = %path,
+                status = ?e.status(),
+                code = ?e.code(),
+                kind = %e.kind(),
+                latency_ms,
+                "marketo call failed"
+            ),
+        }
+        result.map_err(|e| (e, Some(generation)))
+    }
+
+    async fn attempt_cancellable(&self, call: &Call) -> Result<Value, (Error, Option<u64>)> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err((cancelled(), None)),
+            r = self.attempt(call) => r,
+        }
+    }
+}
+
+/// A request body as JSON; a body that cannot be encoded is a validation error naming `what`.
+pub(crate) fn encode<T: Serialize>(body: &T, what: &str) -> Result<Value, Error> {
+    serde_json::to_value(body).map_err(|e| {
+        Error::new(
+            ErrorKind::Validation,
+            format!("cannot encode the {what}: {e}"),
+        )
+    })
+}
+
+/// Maps NotFound onto `None`.
+pub(crate) fn optional<T>(result: Result<T, Error>) -> Result<Option<T>, Error> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Page size for `pageOffset`/`pageSize` lists (Marketo's maximum).
+pub(crate) const PAGE_SIZE: usize = 200;
+
+impl Client {
+    /// Pages a list with `pageOffset` (an item offset) and `pageSize` until a short page.
+    pub(crate) async fn list_paged<T: DeserializeOwned>(
+        &self,
+        tail: &[&str],
+        what: &str,
+    ) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        let mut offset = 0usize;
+        // Bounded, in case a server ignores pageOffset and repeats its first page forever.
+        for _ in 0..50_000 {
+            let call = Call::get(tail, Missing::Endpoint)
+                .with_query("pageOffset", offset)
+                .with_query("pageSize", PAGE_SIZE);
+            let page: Option<Vec<T>> = self.get_json(call, what).await?;
+            let page = page.unwrap_or_default();
+            let n = page.len();
+            out.extend(page);
+            if n < PAGE_SIZE {
+                return Ok(out);
+            }
+            offset += n;
+        }
+        Err(Error::new(
+            ErrorKind::InvalidResponse,
+            format!("the {what} did not end after 50000 pages"),
+        ))
+    }
+}

@@ -1,0 +1,73 @@
+//! A client for Marketo Engage's User Management API, the Identity endpoint, and the role and
+//! LaunchPoint service endpoints of `docs/guides/admin-endpoints.md`. It knows nothing of
+//! Terraform.
+//!
+//! # Reliability rules
+//!
+//! * **Token:** fetched once per [`Client`] (shared by its clones), one fetch at a time, renewed
+//!   when `min(60 s, 10 % of its lifetime)` remains ([`TokenRefresh`]) and when Marketo answers
+//!   601/602 (then the call is resent once; a second refusal is [`ErrorKind::Unauthorized`]).
+//!   Sent only as `Authorization: Bearer`.
+//! * **Politeness:** at most `max_concurrency` (5) calls in flight, at most 80 started per 20 s.
+//! * **Retries:** 606/615/429 and connection-refused prove nothing happened and are always resent
+//!   (606 after waiting Marketo's 20 s window). 502, 5xx, 604, 608, 614, 713, timeouts, dropped
+//!   connections and garbled 2xx bodies are *ambiguous*: reads, updates and deletes are resent
+//!   (a delete answered 404 after an ambiguous attempt has succeeded); creates (invite, role,
+//!   service, role assignment add/remove) first look the object up and are resent only if it is
+//!   not there. Exponential back-off with jitter, bounded by attempts and total time, cut short by
+//!   the handle's [`CancellationToken`](tokio_util::sync::CancellationToken).
+//! * **Secrets** are [`Secret`]s: never in `Debug`, `Display`, error messages or logs; identity
+//!   calls are logged without their query string.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod client;
+mod config;
+mod date;
+mod error;
+mod limiter;
+mod roles;
+mod secret;
+mod services;
+mod types;
+mod users;
+
+pub use client::{Client, ClientMetrics, fetch_token};
+pub use config::{ClientConfig, RateLimit, RetryPolicy, RoleBodyShape, TokenRefresh, is_loopback};
+pub use date::{DateError, DateParseError, MarketoDateTime, now_utc};
+pub use error::{Error, ErrorKind};
+pub use secret::Secret;
+pub use types::{
+    FoundUser, InviteUser, InvitedUser, NewRole, NewService, Role, RoleDetail, RoleUpdate,
+    RoleWorkspace, Service, ServiceDetail, ServiceUpdate, TokenInfo, UpdateUser, User,
+    UserRoleWorkspace, UserSummary, Workspace,
+};
+
+/// The item named `name`: an exact match, else one that matches regardless of case (Marketo
+/// keeps role, workspace and service names unique regardless of case).
+pub fn find_by_name<'a, T>(
+    items: &'a [T],
+    name: &str,
+    name_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    items
+        .iter()
+        .find(|i| name_of(i) == name)
+        .or_else(|| items.iter().find(|i| name_of(i).eq_ignore_ascii_case(name)))
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::find_by_name;
+
+    #[test]
+    fn names_match_exactly_first_then_regardless_of_case() {
+        let names = ["Sync", "sync", "Other"];
+        assert_eq!(find_by_name(&names, "sync", |n| n), Some(&"sync"));
+        assert_eq!(find_by_name(&names, "SYNC", |n| n), Some(&"Sync"));
+        assert_eq!(find_by_name(&names, "other", |n| n), Some(&"Other"));
+        assert_eq!(find_by_name(&names, "none", |n| n), None);
+    }
+}

@@ -1,0 +1,405 @@
+//! The traits a provider implements, and what the server hands them.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::schema::Schema;
+use super::value::Value;
+
+/// Passed to every call that may do remote work. Its cancellation token is
+/// cancelled when Terraform calls `StopProvider` (on Ctrl-C); calls started
+/// after that get a fresh one.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    cancel: CancellationToken,
+}
+
+/// The work was cancelled by `StopProvider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the operation was cancelled because Terraform asked the provider to stop")]
+pub struct Cancelled;
+
+impl Context {
+    /// A context cancelled through `token`.
+    pub fn new(token: CancellationToken) -> Context {
+        Context { cancel: token }
+    }
+
+    /// The cancellation token.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// True once Terraform asked the provider to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// Resolves when Terraform asks the provider to stop.
+    pub async fn cancelled(&self) {
+        self.cancel.cancelled().await;
+    }
+
+    /// Runs `fut` unless and until the provider is stopped.
+    pub async fn run<F: Future>(&self, fut: F) -> Result<F::Output, Cancelled> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(Cancelled),
+            out = fut => Ok(out),
+        }
+    }
+
+    /// A diagnostic for work that was cancelled.
+    pub fn cancelled_diagnostic() -> Diagnostic {
+        Diagnostic::error(
+            "Operation cancelled",
+            "Terraform asked the provider to stop (interrupt) before the operation finished.",
+        )
+    }
+}
+
+/// What Terraform says it supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClientCapabilities {
+    /// Terraform can handle deferred changes.
+    pub deferral_allowed: bool,
+    /// Terraform understands write-only attributes (1.11+).
+    pub write_only_attributes_allowed: bool,
+}
+
+/// `ConfigureProvider`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigureRequest {
+    /// The provider block, decoded with the provider schema. May hold unknowns.
+    pub config: Value,
+    /// E.g. "1.14.0".
+    pub terraform_version: String,
+    pub client_capabilities: ClientCapabilities,
+}
+
+/// Stored state handed to [`Resource::upgrade_state`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawState {
+    /// JSON as stored by Terraform 0.12 and later.
+    Json(Vec<u8>),
+    /// The legacy flatmap of Terraform 0.11 and earlier.
+    Flatmap(BTreeMap<String, String>),
+}
+
+/// `ReadResource`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadRequest {
+    pub current_state: Value,
+    pub private: Vec<u8>,
+    pub client_capabilities: ClientCapabilities,
+}
+
+/// Answer to `ReadResource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadResponse {
+    /// [`Value::Null`] when the remote object is gone.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// `PlanResourceChange` for a create or update (a destroy never reaches the
+/// resource: the server plans it as null by itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRequest {
+    /// Null for a create.
+    pub prior_state: Value,
+    /// Terraform's proposal: configuration merged with prior state.
+    pub proposed_new_state: Value,
+    pub config: Value,
+    pub prior_private: Vec<u8>,
+    pub client_capabilities: ClientCapabilities,
+}
+
+impl PlanRequest {
+    /// True when the resource is being created.
+    pub fn is_create(&self) -> bool {
+        self.prior_state.is_null()
+    }
+}
+
+/// Answer to `PlanResourceChange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlanResponse {
+    pub planned_state: Value,
+    /// Attributes whose change forces replacement.
+    pub requires_replace: Vec<AttributePath>,
+    pub planned_private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// What an apply does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Delete,
+}
+
+/// `ApplyResourceChange`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyRequest {
+    /// Null for a create.
+    pub prior_state: Value,
+    /// Null for a delete.
+    pub planned_state: Value,
+    /// Null for a delete.
+    pub config: Value,
+    pub planned_private: Vec<u8>,
+}
+
+impl ApplyRequest {
+    /// Create, update or delete.
+    pub fn change(&self) -> Change {
+        if self.planned_state.is_null() {
+            Change::Delete
+        } else if self.prior_state.is_null() {
+            Change::Create
+        } else {
+            Change::Update
+        }
+    }
+}
+
+/// Answer to `ApplyResourceChange`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApplyResponse {
+    /// The object as it now is; ignored (null is sent) for a successful
+    /// delete. On a failed create, null means nothing was created.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// One object found by an import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedResource {
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
+/// Answer to `ImportResourceState`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportResponse {
+    pub imported: Vec<ImportedResource>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Answer to `ReadDataSource`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataSourceReadResponse {
+    pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+impl From<Diagnostics> for ReadResponse {
+    fn from(diagnostics: Diagnostics) -> ReadResponse {
+        ReadResponse {
+            diagnostics,
+            ..ReadResponse::default()
+        }
+    }
+}
+
+impl From<Diagnostics> for PlanResponse {
+    fn from(diagnostics: Diagnostics) -> PlanResponse {
+        PlanResponse {
+            diagnostics,
+            ..PlanResponse::default()
+        }
+    }
+}
+
+impl From<Diagnostics> for ApplyResponse {
+    fn from(diagnostics: Diagnostics) -> ApplyResponse {
+        ApplyResponse {
+            diagnostics,
+            ..ApplyResponse::default()
+        }
+    }
+}
+
+impl From<Diagnostics> for ImportResponse {
+    fn from(diagnostics: Diagnostics) -> ImportResponse {
+        ImportResponse {
+            diagnostics,
+            ..ImportResponse::default()
+        }
+    }
+}
+
+impl From<Diagnostics> for DataSourceReadResponse {
+    fn from(diagnostics: Diagnostics) -> DataSourceReadResponse {
+        DataSourceReadResponse {
+            diagnostics,
+            ..DataSourceReadResponse::default()
+        }
+    }
+}
+
+impl From<Diagnostic> for ReadResponse {
+    fn from(diagnostic: Diagnostic) -> ReadResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for PlanResponse {
+    fn from(diagnostic: Diagnostic) -> PlanResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for ApplyResponse {
+    fn from(diagnostic: Diagnostic) -> ApplyResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for ImportResponse {
+    fn from(diagnostic: Diagnostic) -> ImportResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+impl From<Diagnostic> for DataSourceReadResponse {
+    fn from(diagnostic: Diagnostic) -> DataSourceReadResponse {
+        diagnostic.into_diagnostics().into()
+    }
+}
+
+/// A Terraform provider.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// Its source address, e.g. `registry.terraform.io/<namespace>/<type>`.
+    fn registry_address(&self) -> &str;
+
+    /// The provider's type name (the prefix of its resource names).
+    fn type_name(&self) -> &str;
+
+    /// Schema of the provider block.
+    fn schema(&self) -> Schema;
+
+    /// Managed resource types. Called once, when the server starts.
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    /// Data sources. Called once, when the server starts.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+
+    /// `tracing` targets (crate names, e.g. `my_provider`) whose events
+    /// [`run_main`](crate::run_main) logs at the level Terraform asks for
+    /// (`TF_LOG_PROVIDER` / `TF_LOG`), like this crate's own; everything else
+    /// logs warnings only. None by default.
+    fn log_targets(&self) -> &[&str] {
+        &[]
+    }
+
+    /// Checks the provider block (values may be unknown).
+    async fn validate_config(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Configures the provider before any resource call.
+    async fn configure(&self, ctx: &Context, req: ConfigureRequest) -> Diagnostics;
+}
+
+/// A managed resource type.
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    /// Full type name, e.g. `example_widget`.
+    fn type_name(&self) -> &str;
+
+    /// The resource's schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks configuration (values may be unknown).
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Turns stored state of schema `version` into a value of the current
+    /// schema. The default handles state already at the current version's
+    /// shape: it decodes the JSON with the current schema type (dropping
+    /// attributes the schema no longer has); flatmap state is refused.
+    async fn upgrade_state(&self, _version: i64, raw: RawState) -> Result<Value, Diagnostics> {
+        match raw {
+            RawState::Json(bytes) => Value::from_json(&bytes, &self.schema().value_type()).map_err(|e| {
+                Diagnostic::error("Unable to read the stored state", format!("The stored state of {} could not be decoded: {e}", self.type_name())).into()
+            }),
+            RawState::Flatmap(_) => Err(Diagnostic::error(
+                "Unsupported state format",
+                format!(
+                    "The stored state of {} is in the flatmap format of Terraform 0.11 and earlier, which this provider does not read.",
+                    self.type_name()
+                ),
+            )
+            .into()),
+        }
+    }
+
+    /// Refreshes the state from the remote object.
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> ReadResponse;
+
+    /// Plans a create or update. The default plans a create by making null
+    /// computed attributes unknown, and an update as Terraform proposed it.
+    async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
+        let planned_state = if req.is_create() {
+            self.schema()
+                .mark_computed_nulls_unknown(&req.proposed_new_state)
+        } else {
+            req.proposed_new_state
+        };
+        PlanResponse {
+            planned_state,
+            planned_private: req.prior_private,
+            ..PlanResponse::default()
+        }
+    }
+
+    /// Creates, updates or deletes (see [`ApplyRequest::change`]).
+    async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse;
+
+    /// Imports existing objects by ID. The default refuses.
+    async fn import(&self, _ctx: &Context, _id: &str) -> ImportResponse {
+        Diagnostic::error(
+            "Import not supported",
+            format!("The resource type {} cannot be imported.", self.type_name()),
+        )
+        .into_diagnostics()
+        .into()
+    }
+}
+
+/// A data source.
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    /// Full type name.
+    fn type_name(&self) -> &str;
+
+    /// The data source's schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks configuration (values may be unknown).
+    async fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Reads the data.
+    async fn read(&self, ctx: &Context, config: Value) -> DataSourceReadResponse;
+}
+
+impl Diagnostic {
+    /// This diagnostic alone in a [`Diagnostics`].
+    pub fn into_diagnostics(self) -> Diagnostics {
+        Diagnostics::from(self)
+    }
+}

@@ -1,0 +1,693 @@
+//! The gRPC services: `tfplugin6.Provider` on top of the [`Provider`] trait,
+//! plus go-plugin's `GRPCController` and `GRPCStdio` (`server/go_plugin.rs`);
+//! `server/convert.rs` turns `DynamicValue`s into [`Value`]s and back.
+//!
+//! Every call runs concurrently with the others (Terraform issues many at
+//! once); the only shared mutable state is the stop token, held under a lock
+//! just long enough to clone or replace it.
+
+mod convert;
+mod go_plugin;
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use tokio_stream::Stream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+
+use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::proto::tfplugin6 as pb;
+use super::provider::{
+    ApplyRequest, Change, ConfigureRequest, Context, DataSource, PlanRequest, PlanResponse,
+    Provider, RawState, ReadRequest, Resource,
+};
+use super::schema::Schema;
+use super::value::{Type, Value};
+use convert::{client_caps, decode, encode_into, server_capabilities};
+pub(crate) use go_plugin::{ControllerService, StdioService};
+
+struct ResourceEntry {
+    resource: Arc<dyn Resource>,
+    ty: Type,
+}
+
+struct DataSourceEntry {
+    data_source: Arc<dyn DataSource>,
+    ty: Type,
+}
+
+struct Inner {
+    provider: Arc<dyn Provider>,
+    provider_ty: Type,
+    resources: HashMap<String, ResourceEntry>,
+    data_sources: HashMap<String, DataSourceEntry>,
+    schema_response: pb::get_provider_schema::Response,
+    stop: Mutex<CancellationToken>,
+}
+
+/// The `tfplugin6.Provider` service.
+#[derive(Clone)]
+pub(crate) struct ProviderService {
+    inner: Arc<Inner>,
+}
+
+fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} type named {name:?}."),
+    )
+    .into()
+}
+
+impl ProviderService {
+    /// Builds the service; schemas are computed once, here.
+    pub(crate) fn new(provider: Arc<dyn Provider>) -> ProviderService {
+        let provider_schema = provider.schema();
+        let mut diags = provider_schema.check();
+        let mut resources = HashMap::new();
+        let mut resource_schemas = HashMap::new();
+        for r in provider.resources() {
+            let name = r.type_name().to_string();
+            let schema = r.schema();
+            diags.extend(prefixed(&name, schema.check()));
+            resource_schemas.insert(name.clone(), schema.to_proto());
+            resources.insert(
+                name,
+                ResourceEntry {
+                    ty: schema.value_type(),
+                    resource: r,
+                },
+            );
+        }
+        let mut data_sources = HashMap::new();
+        let mut data_source_schemas = HashMap::new();
+        for d in provider.data_sources() {
+            let name = d.type_name().to_string();
+            let schema = d.schema();
+            diags.extend(prefixed(&name, schema.check()));
+            data_source_schemas.insert(name.clone(), schema.to_proto());
+            data_sources.insert(
+                name,
+                DataSourceEntry {
+                    ty: schema.value_type(),
+                    data_source: d,
+                },
+            );
+        }
+        for d in &diags {
+            tracing::error!("{d}");
+        }
+        let schema_response = pb::get_provider_schema::Response {
+            provider: Some(provider_schema.to_proto()),
+            resource_schemas,
+            data_source_schemas,
+            diagnostics: diags.to_proto(),
+            provider_meta: Some(Schema::default().to_proto()),
+            server_capabilities: Some(server_capabilities()),
+            ..Default::default()
+        };
+        ProviderService {
+            inner: Arc::new(Inner {
+                provider_ty: provider_schema.value_type(),
+                provider,
+                resources,
+                data_sources,
+                schema_response,
+                stop: Mutex::new(CancellationToken::new()),
+            }),
+        }
+    }
+
+    fn context(&self) -> Context {
+        let token = self
+            .inner
+            .stop
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        Context::new(token)
+    }
+
+    fn resource(&self, name: &str) -> Result<&ResourceEntry, Diagnostics> {
+        self.inner
+            .resources
+            .get(name)
+            .ok_or_else(|| unknown_type("resource", name))
+    }
+
+    fn data_source(&self, name: &str) -> Result<&DataSourceEntry, Diagnostics> {
+        self.inner
+            .data_sources
+            .get(name)
+            .ok_or_else(|| unknown_type("data source", name))
+    }
+}
+
+fn prefixed(name: &str, diags: Diagnostics) -> Diagnostics {
+    diags
+        .into_iter()
+        .map(|mut d| {
+            d.detail = format!("{name}: {}", d.detail);
+            d
+        })
+        .collect()
+}
+
+fn ok<T>(t: T) -> Result<Response<T>, Status> {
+    Ok(Response::new(t))
+}
+
+type ListStream = Pin<Box<dyn Stream<Item = Result<pb::list_resource::Event, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _req: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let mut resources: Vec<_> = self.inner.resources.keys().cloned().collect();
+        resources.sort();
+        let mut data_sources: Vec<_> = self.inner.data_sources.keys().cloned().collect();
+        data_sources.sort();
+        ok(pb::get_metadata::Response {
+            server_capabilities: Some(server_capabilities()),
+            diagnostics: Vec::new(),
+            resources: resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
+                .collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::DataSourceMetadata { type_name })
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _req: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        ok(self.inner.schema_response.clone())
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = match decode(
+            req.config.as_ref(),
+            &self.inner.provider_ty,
+            "provider configuration",
+        ) {
+            Ok(config) => self.inner.provider.validate_config(&config).await,
+            Err(d) => d.into(),
+        };
+        ok(pb::validate_provider_config::Response {
+            diagnostics: diags.to_proto(),
+        })
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = match self.resource(&req.type_name) {
+            Ok(entry) => match decode(req.config.as_ref(), &entry.ty, "resource configuration") {
+                Ok(config) => entry.resource.validate(&config).await,
+                Err(d) => d.into(),
+            },
+            Err(d) => d,
+        };
+        ok(pb::validate_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        })
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let diags = match self.data_source(&req.type_name) {
+            Ok(entry) => {
+                match decode(req.config.as_ref(), &entry.ty, "data source configuration") {
+                    Ok(config) => entry.data_source.validate(&config).await,
+                    Err(d) => d.into(),
+                }
+            }
+            Err(d) => d,
+        };
+        ok(pb::validate_data_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        })
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return ok(pb::upgrade_resource_state::Response {
+                    upgraded_state: None,
+                    diagnostics: d.to_proto(),
+                });
+            }
+        };
+        let raw = req.raw_state.unwrap_or_default();
+        let raw = if !raw.json.is_empty() {
+            RawState::Json(raw.json)
+        } else if !raw.flatmap.is_empty() {
+            RawState::Flatmap(raw.flatmap.into_iter().collect())
+        } else {
+            RawState::Json(b"null".to_vec())
+        };
+        let mut diags = Diagnostics::new();
+        let upgraded_state = match entry.resource.upgrade_state(req.version, raw).await {
+            Ok(v) => encode_into(&v, &entry.ty, "upgraded state", &mut diags),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        ok(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diags.to_proto(),
+        })
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _req: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        // No resource declares an identity (yet): an empty answer.
+        ok(pb::get_resource_identity_schemas::Response::default())
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        Err(Status::unimplemented(
+            "resource identity is not supported by this provider",
+        ))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        let diags = match decode(
+            req.config.as_ref(),
+            &self.inner.provider_ty,
+            "provider configuration",
+        ) {
+            Ok(config) => {
+                let ctx = self.context();
+                let creq = ConfigureRequest {
+                    config,
+                    terraform_version: req.terraform_version,
+                    client_capabilities: client_caps(req.client_capabilities.as_ref()),
+                };
+                self.inner.provider.configure(&ctx, creq).await
+            }
+            Err(d) => d.into(),
+        };
+        ok(pb::configure_provider::Response {
+            diagnostics: diags.to_proto(),
+        })
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return ok(pb::read_resource::Response {
+                    diagnostics: d.to_proto(),
+                    ..Default::default()
+                });
+            }
+        };
+        let current_state = match decode(req.current_state.as_ref(), &entry.ty, "current state") {
+            Ok(v) => v,
+            Err(d) => {
+                return ok(pb::read_resource::Response {
+                    new_state: req.current_state,
+                    diagnostics: vec![d.to_proto()],
+                    private: req.private,
+                    ..Default::default()
+                });
+            }
+        };
+        let ctx = self.context();
+        let resp = entry
+            .resource
+            .read(
+                &ctx,
+                ReadRequest {
+                    current_state,
+                    private: req.private,
+                    client_capabilities: client_caps(req.client_capabilities.as_ref()),
+                },
+            )
+            .await;
+        let mut diags = resp.diagnostics;
+        let new_state = encode_into(&resp.new_state, &entry.ty, "refreshed state", &mut diags);
+        ok(pb::read_resource::Response {
+            new_state,
+            diagnostics: diags.to_proto(),
+            private: resp.private,
+            ..Default::default()
+        })
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let fail = |d: Diagnostics| {
+            ok(pb::plan_resource_change::Response {
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            })
+        };
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => return fail(d),
+        };
+        let decoded =
+            decode(req.prior_state.as_ref(), &entry.ty, "prior state").and_then(|prior| {
+                let proposed = decode(
+                    req.proposed_new_state.as_ref(),
+                    &entry.ty,
+                    "proposed new state",
+                )?;
+                let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+                Ok((prior, proposed, config))
+            });
+        let (prior_state, proposed_new_state, config) = match decoded {
+            Ok(v) => v,
+            Err(d) => return fail(d.into()),
+        };
+        let resp = if proposed_new_state.is_null() {
+            // Destroy: the plan is null, whatever the resource would say.
+            PlanResponse {
+                planned_state: Value::Null,
+                planned_private: req.prior_private,
+                ..PlanResponse::default()
+            }
+        } else {
+            let ctx = self.context();
+            entry
+                .resource
+                .plan(
+                    &ctx,
+                    PlanRequest {
+                        prior_state,
+                        proposed_new_state,
+                        config,
+                        prior_private: req.prior_private,
+                        client_capabilities: client_caps(req.client_capabilities.as_ref()),
+                    },
+                )
+                .await
+        };
+        let mut diags = resp.diagnostics;
+        let planned_state =
+            encode_into(&resp.planned_state, &entry.ty, "planned state", &mut diags);
+        ok(pb::plan_resource_change::Response {
+            planned_state,
+            requires_replace: resp
+                .requires_replace
+                .iter()
+                .map(AttributePath::to_proto)
+                .collect(),
+            planned_private: resp.planned_private,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return ok(pb::apply_resource_change::Response {
+                    new_state: req.prior_state,
+                    diagnostics: d.to_proto(),
+                    ..Default::default()
+                });
+            }
+        };
+        let decoded =
+            decode(req.prior_state.as_ref(), &entry.ty, "prior state").and_then(|prior| {
+                let planned = decode(req.planned_state.as_ref(), &entry.ty, "planned state")?;
+                let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+                Ok((prior, planned, config))
+            });
+        let (prior_state, planned_state, config) = match decoded {
+            Ok(v) => v,
+            Err(d) => {
+                return ok(pb::apply_resource_change::Response {
+                    new_state: req.prior_state,
+                    diagnostics: vec![d.to_proto()],
+                    ..Default::default()
+                });
+            }
+        };
+        let areq = ApplyRequest {
+            prior_state,
+            planned_state,
+            config,
+            planned_private: req.planned_private,
+        };
+        let change = areq.change();
+        let prior = areq.prior_state.clone();
+        let ctx = self.context();
+        let resp = entry.resource.apply(&ctx, areq).await;
+        let mut diags = resp.diagnostics;
+        let new_state = match change {
+            // A delete that worked leaves nothing; one that failed leaves the
+            // object as it was, unless the resource says otherwise.
+            Change::Delete if !diags.has_errors() => Value::Null,
+            Change::Delete if resp.new_state.is_null() => prior,
+            _ => resp.new_state,
+        };
+        let new_state_dv = encode_into(&new_state, &entry.ty, "new state", &mut diags);
+        ok(pb::apply_resource_change::Response {
+            new_state: new_state_dv,
+            private: resp.private,
+            diagnostics: diags.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let entry = match self.resource(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return ok(pb::import_resource_state::Response {
+                    diagnostics: d.to_proto(),
+                    ..Default::default()
+                });
+            }
+        };
+        let ctx = self.context();
+        let resp = entry.resource.import(&ctx, &req.id).await;
+        let mut diags = resp.diagnostics;
+        let mut imported_resources = Vec::with_capacity(resp.imported.len());
+        for r in resp.imported {
+            if let Some(state) = encode_into(&r.state, &entry.ty, "imported state", &mut diags) {
+                imported_resources.push(pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(state),
+                    private: r.private,
+                    identity: None,
+                });
+            }
+        }
+        ok(pb::import_resource_state::Response {
+            imported_resources,
+            diagnostics: diags.to_proto(),
+            deferred: None,
+        })
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let d = Diagnostic::error(
+            "Move not supported",
+            format!(
+                "This provider cannot move state from {} ({}) to {}.",
+                req.source_type_name, req.source_provider_address, req.target_type_name
+            ),
+        );
+        ok(pb::move_resource_state::Response {
+            diagnostics: vec![d.to_proto()],
+            ..Default::default()
+        })
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        let entry = match self.data_source(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return ok(pb::read_data_source::Response {
+                    diagnostics: d.to_proto(),
+                    ..Default::default()
+                });
+            }
+        };
+        let config = match decode(req.config.as_ref(), &entry.ty, "data source configuration") {
+            Ok(v) => v,
+            Err(d) => {
+                return ok(pb::read_data_source::Response {
+                    diagnostics: vec![d.to_proto()],
+                    ..Default::default()
+                });
+            }
+        };
+        let ctx = self.context();
+        let resp = entry.data_source.read(&ctx, config).await;
+        let mut diags = resp.diagnostics;
+        let state = encode_into(&resp.state, &entry.ty, "data source state", &mut diags);
+        ok(pb::read_data_source::Response {
+            state,
+            diagnostics: diags.to_proto(),
+            deferred: None,
+        })
+    }
+
+    async fn generate_resource_config(
+        &self,
+        _req: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        Err(Status::unimplemented(
+            "GenerateResourceConfig is not supported by this provider",
+        ))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        ok(pb::validate_ephemeral_resource_config::Response {
+            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
+        })
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        ok(pb::open_ephemeral_resource::Response {
+            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        ok(pb::renew_ephemeral_resource::Response {
+            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        ok(pb::close_ephemeral_resource::Response {
+            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
+        })
+    }
+
+    type ListResourceStream = ListStream;
+
+    async fn list_resource(
+        &self,
+        _req: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        Err(Status::unimplemented(
+            "list resources are not supported by this provider",
+        ))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        ok(pb::validate_list_resource_config::Response {
+            diagnostics: unknown_type("list resource", &req.into_inner().type_name).to_proto(),
+        })
+    }
+
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        ok(pb::get_functions::Response::default())
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        ok(pb::call_function::Response {
+            result: None,
+            error: Some(pb::FunctionError {
+                text: format!(
+                    "This provider has no function named {:?}.",
+                    req.into_inner().name
+                ),
+                function_argument: None,
+            }),
+        })
+    }
+
+    async fn stop_provider(
+        &self,
+        _req: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        let old = {
+            let mut guard = self.inner.stop.lock().unwrap_or_else(|p| p.into_inner());
+            std::mem::take(&mut *guard)
+        };
+        old.cancel();
+        tracing::info!("StopProvider: in-flight work cancelled");
+        ok(pb::stop_provider::Response {
+            error: String::new(),
+        })
+    }
+}
