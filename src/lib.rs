@@ -2,6 +2,7 @@
 //! API-only roles, API-only users and LaunchPoint custom services.
 //!
 //! See ARCHITECTURE.md for the code map and the invariants between modules.
+pub mod common;
 pub mod data_sources;
 pub mod marketo;
 pub mod plugin;

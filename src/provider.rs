@@ -1,11 +1,12 @@
 //! The `marketo` provider: its configuration block, and the one Marketo client every resource
 //! and data source of a provider process shares once Terraform has configured it.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use url::Url;
 
+use crate::common::Shared;
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::{
@@ -43,27 +44,6 @@ const CLIENT_SECRET: Setting = Setting {
     attr: "client_secret",
     env: "MARKETO_CLIENT_SECRET",
 };
-
-/// What resources and data sources share: the client, set once by `ConfigureProvider`.
-#[derive(Debug, Default)]
-pub struct Shared {
-    client: OnceLock<Client>,
-}
-
-impl Shared {
-    /// The configured client, bound to `ctx` so that `StopProvider` cancels its calls.
-    pub fn client(&self, ctx: &Context) -> Result<Client, Diagnostics> {
-        match self.client.get() {
-            Some(client) => Ok(client.with_cancellation(ctx.cancellation().clone())),
-            None => Err(Diagnostic::error(
-                "Provider not configured",
-                "The marketo provider was used before Terraform configured it. This is a bug in \
-                 Terraform or in the provider; please report it.",
-            )
-            .into_diagnostics()),
-        }
-    }
-}
 
 /// The `marketo` provider.
 #[derive(Debug, Default)]
@@ -489,9 +469,7 @@ impl Provider for MarketoProvider {
             );
             return diags;
         }
-        // A second ConfigureProvider in the same process (Terraform does not send one) keeps the
-        // first client.
-        let _ = self.shared.client.set(client);
+        self.shared.set_client(client);
         diags
     }
 }

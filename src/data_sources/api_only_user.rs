@@ -6,14 +6,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{exactly_one, not_found};
+use crate::common::Shared;
+use crate::common::assignments_value;
+use crate::common::{api_error, checks};
 use crate::marketo::{self, FoundUser, UserRoleWorkspace};
 use crate::plugin::{
     Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
     Diagnostics, NestingMode, Schema, Type, Value,
 };
-use crate::provider::Shared;
-use crate::resources::api_only_user::assignments_value;
-use crate::resources::{api_error, checks};
 
 /// `marketo_api_only_user`.
 #[derive(Debug, Clone)]

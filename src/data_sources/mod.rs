@@ -14,12 +14,12 @@ use std::cmp::Ordering;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::common::Shared;
+use crate::common::{api_error, checks};
 use crate::marketo::{self, Client, Role, Workspace, find_by_name};
 use crate::plugin::{
     AttributePath, Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Value,
 };
-use crate::provider::Shared;
-use crate::resources::{api_error, checks};
 
 /// Every data source, sharing the provider's client.
 pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {

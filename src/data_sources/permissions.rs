@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::common::Shared;
+use crate::common::{api_error, checks};
 use crate::marketo::ErrorKind;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, Schema, Type, Value,
 };
-use crate::provider::Shared;
-use crate::resources::{api_error, checks};
 
 /// `marketo_permissions`.
 #[derive(Debug, Clone)]

@@ -8,12 +8,12 @@ use async_trait::async_trait;
 
 use super::roles::{role_attributes, role_object};
 use super::{exactly_one, keep_lookup_keys, pick};
+use crate::common::Shared;
+use crate::common::{api_error, parse_id};
 use crate::plugin::{
     Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
     Diagnostics, Schema, Value,
 };
-use crate::provider::Shared;
-use crate::resources::{api_error, parse_id};
 
 /// `marketo_role`.
 #[derive(Debug, Clone)]

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::read_list;
+use crate::common::Shared;
+use crate::common::optional_text;
 use crate::marketo::Role;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
 };
-use crate::provider::Shared;
-use crate::resources::optional_text;
 
 /// The attributes of one role, all computed: `(name, type, description)`.
 const ROLE_FIELDS: [(&str, Type, &str); 6] = [

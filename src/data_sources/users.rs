@@ -6,11 +6,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::read_list;
+use crate::common::Shared;
 use crate::marketo::UserSummary;
 use crate::plugin::{
     Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
 };
-use crate::provider::Shared;
 
 fn user_attributes() -> Vec<Attribute> {
     vec![

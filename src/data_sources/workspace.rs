@@ -6,12 +6,12 @@ use async_trait::async_trait;
 
 use super::workspaces::{workspace_attributes, workspace_object};
 use super::{exactly_one, keep_lookup_keys, pick};
+use crate::common::Shared;
+use crate::common::api_error;
 use crate::plugin::{
     Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
     Diagnostics, Schema, Value,
 };
-use crate::provider::Shared;
-use crate::resources::api_error;
 
 /// `marketo_workspace`.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@
 pub mod codec;
 pub mod diag;
 pub mod docs;
+pub mod model;
 pub mod proto;
 pub mod provider;
 pub mod schema;
