@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
 use crate::common::{
@@ -19,7 +18,12 @@ use crate::marketo::{
     self, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
 use crate::plugin::model::{Attr, Set};
-use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Type};
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Schema};
+
+mod model;
+
+use model::schema;
+pub use model::*;
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "marketo_api_only_role";
@@ -41,67 +45,6 @@ impl ApiOnlyRole {
     pub fn new(shared: Arc<Shared>) -> Self {
         ApiOnlyRole { shared }
     }
-}
-
-/// The schema's attributes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RoleModel {
-    pub id: Attr<String>,
-    pub name: Attr<String>,
-    pub description: Attr<String>,
-    pub permissions: Attr<Set<Attr<String>>>,
-    #[serde(rename = "type")]
-    pub role_type: Attr<String>,
-}
-
-fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new()
-            .description(
-                "A custom Marketo role for **API-only users**: a name and a set of Access API \
-                 permissions. Assign it to a `marketo_api_only_user` through its \
-                 `role_assignment`. Marketo applies only permissions of the *Access API* group to \
-                 API-only users, so only those are accepted; the `marketo_permissions` data source \
-                 lists them.\n\nRole management is not part of Marketo's published API: the \
-                 instance must serve the role endpoints listed in the guide \"Admin endpoints\" of \
-                 the provider documentation (the emulator does). Elsewhere, create the role in \
-                 the Admin UI and read it with the `marketo_role` data source.",
-            )
-            .attribute(
-                Attribute::new("id", Type::String)
-                    .computed()
-                    .description("The role's numeric Marketo id, as a string."),
-            )
-            .attribute(Attribute::new("name", Type::String).required().description(
-                "The role's name, 1 to 50 characters, unique in the instance (compared \
-                     without regard to case). Changing it renames the role in place.",
-            ))
-            .attribute(
-                Attribute::new("description", Type::String)
-                    .optional()
-                    .description(
-                        "A description of at most 255 characters. Omit it for none (an empty \
-                         string is refused).",
-                    ),
-            )
-            .attribute(
-                Attribute::new("permissions", Type::set(Type::String))
-                    .required()
-                    .description(
-                        "The Access API permission names the role grants, e.g. \
-                         `\"Read-Write Lead\"`. The set is authoritative: the role holds exactly \
-                         these. An unknown name is an error that suggests the closest valid one; \
-                         admin permissions such as `\"Access Users\"` are refused because they \
-                         grant an API-only user nothing. May be empty.",
-                    ),
-            )
-            .attribute(
-                Attribute::new("type", Type::String)
-                    .computed()
-                    .description("Marketo's role type: `custom` for roles made here."),
-            ),
-    )
 }
 
 /// Every check of the configuration that needs no API call. Unknown values are skipped (they are
