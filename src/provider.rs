@@ -1,5 +1,6 @@
-//! The `marketo` provider: its configuration block, and the one Marketo client every resource
-//! and data source of a provider process shares once Terraform has configured it.
+//! The `marketo` provider: its configuration block, the list of its resources and data sources
+//! (the one place that names them), and the one Marketo client they share once Terraform has
+//! configured it (`crate::common::Shared`).
 
 use std::sync::Arc;
 
@@ -7,13 +8,17 @@ use async_trait::async_trait;
 use url::Url;
 
 use crate::common::Shared;
+use crate::common::crud::Crud;
+use crate::common::read_only::Lookup;
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::{
     Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
     Diagnostics, Provider, Resource, Schema, Type, Value,
 };
-use crate::resources;
+use crate::resources::api_only_role::ApiOnlyRole;
+use crate::resources::api_only_user::ApiOnlyUser;
+use crate::resources::custom_service::CustomService;
 
 /// The provider's source address.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
@@ -370,12 +375,42 @@ impl Provider for MarketoProvider {
         provider_schema()
     }
 
+    /// Every managed resource type, sharing the provider's client.
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        resources::all(&self.shared)
+        let shared = &self.shared;
+        vec![
+            Arc::new(Crud(ApiOnlyRole::new(shared.clone()))),
+            Arc::new(Crud(ApiOnlyUser::new(shared.clone()))),
+            Arc::new(Crud(CustomService::new(shared.clone()))),
+        ]
     }
 
+    /// Every data source, sharing the provider's client.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        data_sources::all(&self.shared)
+        let shared = &self.shared;
+        vec![
+            Arc::new(Lookup(data_sources::role::RoleDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::roles::RolesDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::workspace::WorkspaceDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::workspaces::WorkspacesDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(
+                data_sources::api_only_user::ApiOnlyUserDataSource::new(shared.clone()),
+            )),
+            Arc::new(Lookup(data_sources::users::UsersDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(
+                data_sources::permissions::PermissionsDataSource::new(shared.clone()),
+            )),
+        ]
     }
 
     async fn validate_config(&self, config: &Value) -> Diagnostics {

@@ -5,13 +5,16 @@
 
 pub mod checks;
 pub mod crud;
+pub mod read_only;
 mod shared;
 
 pub use shared::Shared;
 
 use crate::marketo::{self, ErrorKind, RoleWorkspace};
-use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::plugin::model::{Attr, Set};
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Value};
 
 /// Longest role or service description Marketo accepts.
 pub const MAX_DESCRIPTION: usize = 255;
@@ -182,15 +185,35 @@ pub fn check_at(
     }
 }
 
-/// The `role_assignment` set for role/workspace pairs (the `marketo_api_only_user` resource and
-/// data source show the same shape).
-pub fn assignments_value(pairs: impl IntoIterator<Item = RoleWorkspace>) -> Value {
-    Value::set_of(pairs.into_iter().map(|p| {
-        Value::object([
-            ("role_id", Value::int(p.access_role_id)),
-            ("workspace_id", Value::int(p.workspace_id)),
-        ])
-    }))
+/// One `role_assignment`: of the `marketo_api_only_user` resource's blocks, and of the data
+/// source's nested attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub role_id: Attr<Number>,
+    pub workspace_id: Attr<Number>,
+}
+
+impl Assignment {
+    /// The pair, when both ids are known whole numbers.
+    pub fn ids(&self) -> Option<RoleWorkspace> {
+        Some(RoleWorkspace {
+            access_role_id: self.role_id.known()?.as_i64()?,
+            workspace_id: self.workspace_id.known()?.as_i64()?,
+        })
+    }
+}
+
+/// The `role_assignment` set for role/workspace pairs.
+pub fn assignments_attr(pairs: impl IntoIterator<Item = RoleWorkspace>) -> Attr<Set<Assignment>> {
+    Attr::Known(
+        pairs
+            .into_iter()
+            .map(|p| Assignment {
+                role_id: Attr::Known(Number::from_i64(p.access_role_id)),
+                workspace_id: Attr::Known(Number::from_i64(p.workspace_id)),
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

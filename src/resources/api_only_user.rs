@@ -9,11 +9,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed, Writes};
-use crate::common::{Shared, api_error, api_error_at, check_at, checks, gone_warning};
+use crate::common::{
+    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning,
+};
 use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
-use crate::plugin::model::{Attr, Set};
+use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema, Value};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
@@ -39,35 +41,14 @@ impl ApiOnlyUser {
     }
 }
 
-/// One `role_assignment` element, when both ids are known.
-fn assignment_of(a: &Assignment) -> Option<RoleWorkspace> {
-    Some(RoleWorkspace {
-        access_role_id: a.role_id.known()?.as_i64()?,
-        workspace_id: a.workspace_id.known()?.as_i64()?,
-    })
-}
-
 /// Every `role_assignment` of a fully known model.
 fn assignments(m: &UserModel) -> BTreeSet<RoleWorkspace> {
     m.role_assignment
         .known()
         .into_iter()
         .flatten()
-        .filter_map(assignment_of)
+        .filter_map(Assignment::ids)
         .collect()
-}
-
-/// The `role_assignment` set for role/workspace pairs.
-fn assignments_attr(pairs: impl IntoIterator<Item = RoleWorkspace>) -> Attr<Set<Assignment>> {
-    Attr::Known(
-        pairs
-            .into_iter()
-            .map(|p| Assignment {
-                role_id: Attr::Known(Number::from_i64(p.access_role_id)),
-                workspace_id: Attr::Known(Number::from_i64(p.workspace_id)),
-            })
-            .collect(),
-    )
 }
 
 /// Checks what is known of a configuration; `now` is when the check runs, for `expires_at`

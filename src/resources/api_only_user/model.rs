@@ -2,15 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::common::Assignment;
 use crate::plugin::model::{Attr, Set};
-use crate::plugin::{Attribute, Block, BlockNesting, NestedBlock, Number, Schema, Type};
-
-/// One `role_assignment` block.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Assignment {
-    pub role_id: Attr<Number>,
-    pub workspace_id: Attr<Number>,
-}
+use crate::plugin::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
 
 /// The schema's attributes and blocks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,4 @@
 use super::*;
-use crate::common::assignments_value;
 use crate::plugin::model::{self, check_model};
 use chrono::TimeZone;
 
@@ -27,10 +26,11 @@ fn config(pairs: Vec<(&str, Value)>) -> UserModel {
         ("last_name", Value::string("B")),
         (
             "role_assignment",
-            assignments_value([RoleWorkspace {
+            model::to_value(&assignments_attr([RoleWorkspace {
                 access_role_id: 101,
                 workspace_id: 0,
-            }]),
+            }]))
+            .unwrap(),
         ),
     ]);
     for (k, val) in pairs {
@@ -178,10 +178,8 @@ fn assignment_sets_round_trip() {
             workspace_id: 0,
         },
     ];
-    let v = config(vec![("role_assignment", assignments_value(pairs))]);
+    let value = model::to_value(&assignments_attr(pairs)).unwrap();
+    assert_eq!(value.as_slice().map(<[Value]>::len), Some(2));
+    let v = config(vec![("role_assignment", value)]);
     assert_eq!(assignments(&v), pairs.into_iter().collect());
-    assert_eq!(
-        model::to_value(&assignments_attr(pairs)).unwrap(),
-        assignments_value(pairs)
-    );
 }
