@@ -199,10 +199,6 @@ impl<R: CrudResource> Crud<R> {
     /// Create, update or delete; the response's state is the one to record.
     async fn change(&self, ctx: &Context, req: &ApplyRequest, change: Change) -> ApplyResponse {
         let r = &self.0;
-        let client = match r.shared().client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
         let prior = match Self::decode_opt("prior state", &req.prior_state) {
             Ok(p) => p,
             Err(d) => return d.into(),
@@ -210,6 +206,10 @@ impl<R: CrudResource> Crud<R> {
         if change == Change::Delete {
             let Some(prior) = prior else {
                 return ApplyResponse::default();
+            };
+            let client = match r.shared().client(ctx) {
+                Ok(c) => c,
+                Err(d) => return d.into(),
             };
             return match r.delete(&client, &prior).await {
                 Ok(()) => ApplyResponse::default(),
@@ -235,6 +235,10 @@ impl<R: CrudResource> Crud<R> {
         if diags.has_errors() {
             return diags.into();
         }
+        let client = match r.shared().client(ctx) {
+            Ok(c) => c,
+            Err(d) => return d.into(),
+        };
         let written = match R::WRITES {
             Writes::Config => config,
             Writes::Planned => match Self::decode("planned state", &req.planned_state) {

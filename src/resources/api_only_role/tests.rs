@@ -1,7 +1,7 @@
 use super::*;
 use crate::common::crud::Crud;
 use crate::plugin::model::{self, check_model};
-use crate::plugin::{Context, PlanRequest, Resource, Value};
+use crate::plugin::{ApplyRequest, Context, PlanRequest, Resource, Value};
 
 fn m(v: &Value) -> RoleModel {
     model::from_value(v).unwrap()
@@ -164,4 +164,51 @@ fn plan_keeps_computed_values_on_update() {
     assert_eq!(resp.planned_state.get("type").as_str(), Some("custom"));
     assert_eq!(resp.planned_state.get("name").as_str(), Some("Sync 2"));
     assert!(resp.requires_replace.is_empty());
+}
+
+fn apply(req: ApplyRequest) -> crate::plugin::ApplyResponse {
+    let role = Crud(ApiOnlyRole::new(Arc::new(Shared::default())));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(role.apply(&Context::default(), req))
+}
+
+#[test]
+fn apply_checks_again_and_a_failed_update_keeps_the_prior_state() {
+    let prior = config("Sync", None, &["Read-Write Lead"]).with_attr("id", Value::string("101"));
+    // A value unknown at plan time turns out invalid: nothing is written, the state stays.
+    let bad = config("Sync", None, &["Read-Write Leads"]).with_attr("id", Value::string("101"));
+    let resp = apply(ApplyRequest {
+        prior_state: prior.clone(),
+        planned_state: bad.clone(),
+        config: bad,
+        planned_private: b"p".to_vec(),
+    });
+    assert_eq!(resp.new_state, prior);
+    assert!(
+        resp.diagnostics.to_string().contains("Invalid permission"),
+        "{}",
+        resp.diagnostics
+    );
+    assert_eq!(resp.private, b"p".to_vec());
+    // A failed update (here: no client) keeps the prior state too.
+    let good = config("Sync 2", None, &["Read-Write Lead"]).with_attr("id", Value::string("101"));
+    let resp = apply(ApplyRequest {
+        prior_state: prior.clone(),
+        planned_state: good.clone(),
+        config: good.clone(),
+        planned_private: Vec::new(),
+    });
+    assert_eq!(resp.new_state, prior);
+    assert!(resp.diagnostics.has_errors());
+    // A failed create records nothing.
+    let resp = apply(ApplyRequest {
+        prior_state: Value::Null,
+        planned_state: good.clone(),
+        config: good,
+        planned_private: Vec::new(),
+    });
+    assert!(resp.new_state.is_null());
+    assert!(resp.diagnostics.has_errors());
 }
