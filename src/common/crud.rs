@@ -203,41 +203,42 @@ impl<R: CrudResource> Crud<R> {
             Ok(p) => p,
             Err(d) => return d.into(),
         };
-        if change == Change::Delete {
-            let Some(prior) = prior else {
-                return ApplyResponse::default();
+        // Before anything is written, the configuration (known by now) is checked again.
+        let config = if change == Change::Delete {
+            None
+        } else {
+            let value = if req.config.is_null() {
+                &req.planned_state
+            } else {
+                &req.config
             };
-            let client = match r.shared().client(ctx) {
+            let config = match Self::decode("configuration", value) {
                 Ok(c) => c,
                 Err(d) => return d.into(),
             };
-            return match r.delete(&client, &prior).await {
-                Ok(()) => ApplyResponse::default(),
-                Err(d) => d.into(),
-            };
-        }
-        // The configuration is known now: check it again before writing anything.
-        let config_value = if req.config.is_null() {
-            &req.planned_state
-        } else {
-            &req.config
+            let diags = r.check(
+                &config,
+                CheckAt::Apply {
+                    prior: prior.as_ref(),
+                },
+            );
+            if diags.has_errors() {
+                return diags.into();
+            }
+            Some(config)
         };
-        let config = match Self::decode("configuration", config_value) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let diags = r.check(
-            &config,
-            CheckAt::Apply {
-                prior: prior.as_ref(),
-            },
-        );
-        if diags.has_errors() {
-            return diags.into();
-        }
         let client = match r.shared().client(ctx) {
             Ok(c) => c,
             Err(d) => return d.into(),
+        };
+        let Some(config) = config else {
+            return match &prior {
+                Some(prior) => match r.delete(&client, prior).await {
+                    Ok(()) => ApplyResponse::default(),
+                    Err(d) => d.into(),
+                },
+                None => ApplyResponse::default(),
+            };
         };
         let written = match R::WRITES {
             Writes::Config => config,
