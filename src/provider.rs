@@ -1,18 +1,26 @@
-//! The `marketo` provider: its configuration block, and the one Marketo client every resource
-//! and data source of a provider process shares once Terraform has configured it.
+//! The `marketo` provider: its configuration block, the list of its resources and data sources
+//! (the one place that names them), and the one Marketo client they share once Terraform has
+//! configured it (`crate::common::Shared`).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::common::Shared;
+use crate::common::crud::Crud;
+use crate::common::read_only::Lookup;
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
+use crate::plugin::model::{self, Attr};
 use crate::plugin::{
     Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
-    Diagnostics, Provider, Resource, Schema, Type, Value,
+    Diagnostics, Number, Provider, Resource, Schema, Type, Value,
 };
-use crate::resources;
+use crate::resources::api_only_role::ApiOnlyRole;
+use crate::resources::api_only_user::ApiOnlyUser;
+use crate::resources::custom_service::CustomService;
 
 /// The provider's source address.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
@@ -21,49 +29,62 @@ pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/mark
 struct Setting {
     attr: &'static str,
     env: &'static str,
+    value: fn(&ProviderModel) -> &Attr<String>,
+}
+
+/// The provider block's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct ProviderModel {
+    munchkin_id: Attr<String>,
+    endpoint: Attr<String>,
+    identity_endpoint: Attr<String>,
+    client_id: Attr<String>,
+    client_secret: Attr<String>,
+    max_calls_per_20_seconds: Attr<Number>,
+    max_concurrent_calls: Attr<Number>,
+}
+
+impl ProviderModel {
+    /// The provider block as Terraform sent it.
+    fn of(config: &Value) -> Result<ProviderModel, Diagnostics> {
+        model::from_value(config).map_err(|e| {
+            Diagnostic::error(
+                "Internal error: the model does not fit the schema",
+                format!(
+                    "The provider block could not be converted ({e}). This is a bug in the \
+                     provider; please report it."
+                ),
+            )
+            .into_diagnostics()
+        })
+    }
 }
 
 const MUNCHKIN_ID: Setting = Setting {
     attr: "munchkin_id",
     env: "MARKETO_MUNCHKIN_ID",
+    value: |m| &m.munchkin_id,
 };
 const ENDPOINT: Setting = Setting {
     attr: "endpoint",
     env: "MARKETO_ENDPOINT",
+    value: |m| &m.endpoint,
 };
 const IDENTITY_ENDPOINT: Setting = Setting {
     attr: "identity_endpoint",
     env: "MARKETO_IDENTITY_ENDPOINT",
+    value: |m| &m.identity_endpoint,
 };
 const CLIENT_ID: Setting = Setting {
     attr: "client_id",
     env: "MARKETO_CLIENT_ID",
+    value: |m| &m.client_id,
 };
 const CLIENT_SECRET: Setting = Setting {
     attr: "client_secret",
     env: "MARKETO_CLIENT_SECRET",
+    value: |m| &m.client_secret,
 };
-
-/// What resources and data sources share: the client, set once by `ConfigureProvider`.
-#[derive(Debug, Default)]
-pub struct Shared {
-    client: OnceLock<Client>,
-}
-
-impl Shared {
-    /// The configured client, bound to `ctx` so that `StopProvider` cancels its calls.
-    pub fn client(&self, ctx: &Context) -> Result<Client, Diagnostics> {
-        match self.client.get() {
-            Some(client) => Ok(client.with_cancellation(ctx.cancellation().clone())),
-            None => Err(Diagnostic::error(
-                "Provider not configured",
-                "The marketo provider was used before Terraform configured it. This is a bug in \
-                 Terraform or in the provider; please report it.",
-            )
-            .into_diagnostics()),
-        }
-    }
-}
 
 /// The `marketo` provider.
 #[derive(Debug, Default)]
@@ -89,9 +110,9 @@ struct Settings {
 
 /// A setting from the configuration, else from its environment variable. `Err` for an unknown
 /// value (it comes from a resource not yet created).
-fn lookup(config: &Value, setting: &Setting) -> Result<Option<String>, Diagnostic> {
-    match config.get(setting.attr) {
-        Value::Unknown => Err(Diagnostic::error(
+fn lookup(config: &ProviderModel, setting: &Setting) -> Result<Option<String>, Diagnostic> {
+    match (setting.value)(config) {
+        Attr::Unknown => Err(Diagnostic::error(
             "Provider setting not known until apply",
             format!(
                 "`{}` depends on a value that is only known after apply. The marketo provider must \
@@ -101,7 +122,7 @@ fn lookup(config: &Value, setting: &Setting) -> Result<Option<String>, Diagnosti
             ),
         )
         .at(AttributePath::root(setting.attr))),
-        Value::String(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Attr::Known(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
         _ => Ok(std::env::var(setting.env)
             .ok()
             .map(|v| v.trim().to_string())
@@ -171,7 +192,7 @@ fn conflict_error() -> Diagnostic {
 
 /// Resolves and checks every setting; `None` when something is missing or wrong (then `diags`
 /// says what).
-fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
+fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> {
     let mut get = |s: &Setting| match lookup(config, s) {
         Ok(v) => v,
         Err(d) => {
@@ -190,8 +211,7 @@ fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
 
     // Configuration wins over the environment; within each, `endpoint` wins over `munchkin_id`.
     let in_config = |s: &Setting| {
-        config
-            .get(s.attr)
+        (s.value)(config)
             .as_str()
             .is_some_and(|v| !v.trim().is_empty())
     };
@@ -341,14 +361,14 @@ fn provider_schema() -> Schema {
                 .sensitive(),
             )
             .attribute(
-                Attribute::new(MAX_CALLS.0, Type::Number).optional().description(
+                Attribute::new(MAX_CALLS.attr, Type::Number).optional().description(
                     "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
                      Marketo allows 100 per 20 seconds for the whole instance, shared by every \
                      integration: lower it when other integrations are busy.",
                 ),
             )
             .attribute(
-                Attribute::new(MAX_CONCURRENT.0, Type::Number).optional().description(
+                Attribute::new(MAX_CONCURRENT.attr, Type::Number).optional().description(
                     "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). \
                      Marketo allows 10 at once for the whole instance.",
                 ),
@@ -356,23 +376,45 @@ fn provider_schema() -> Schema {
     )
 }
 
-/// `(attribute, lowest, highest)` of the two politeness settings.
-const MAX_CALLS: (&str, i64, i64) = ("max_calls_per_20_seconds", 1, 100);
-const MAX_CONCURRENT: (&str, i64, i64) = ("max_concurrent_calls", 1, 10);
+/// A politeness setting: its attribute, its bounds and where the model keeps it.
+#[derive(Clone, Copy)]
+struct Limit {
+    attr: &'static str,
+    low: i64,
+    high: i64,
+    value: fn(&ProviderModel) -> &Attr<Number>,
+}
+
+const MAX_CALLS: Limit = Limit {
+    attr: "max_calls_per_20_seconds",
+    low: 1,
+    high: 100,
+    value: |m| &m.max_calls_per_20_seconds,
+};
+const MAX_CONCURRENT: Limit = Limit {
+    attr: "max_concurrent_calls",
+    low: 1,
+    high: 10,
+    value: |m| &m.max_concurrent_calls,
+};
 
 /// Checks a politeness setting when it is known; `Ok(None)` when unset.
-fn limit(config: &Value, (attr, low, high): (&str, i64, i64)) -> Result<Option<i64>, Diagnostic> {
-    let v = config.get(attr);
-    if !v.is_known() || v.is_null() {
+fn limit(config: &ProviderModel, bounds: Limit) -> Result<Option<i64>, Diagnostic> {
+    let Limit {
+        attr, low, high, ..
+    } = bounds;
+    let Some(n) = (bounds.value)(config).known() else {
         return Ok(None);
-    }
-    match v.as_f64() {
-        Some(f) if f.fract() == 0.0 && f >= low as f64 && f <= high as f64 => Ok(Some(f as i64)),
-        _ => Err(Diagnostic::error(
+    };
+    let f = n.as_f64();
+    if f.fract() == 0.0 && f >= low as f64 && f <= high as f64 {
+        Ok(Some(f as i64))
+    } else {
+        Err(Diagnostic::error(
             "Invalid provider setting",
             format!("`{attr}` must be a whole number from {low} to {high}."),
         )
-        .at(AttributePath::root(attr))),
+        .at(AttributePath::root(attr)))
     }
 }
 
@@ -390,12 +432,42 @@ impl Provider for MarketoProvider {
         provider_schema()
     }
 
+    /// Every managed resource type, sharing the provider's client.
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        resources::all(&self.shared)
+        let shared = &self.shared;
+        vec![
+            Arc::new(Crud(ApiOnlyRole::new(shared.clone()))),
+            Arc::new(Crud(ApiOnlyUser::new(shared.clone()))),
+            Arc::new(Crud(CustomService::new(shared.clone()))),
+        ]
     }
 
+    /// Every data source, sharing the provider's client.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        data_sources::all(&self.shared)
+        let shared = &self.shared;
+        vec![
+            Arc::new(Lookup(data_sources::role::RoleDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::roles::RolesDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::workspace::WorkspaceDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(data_sources::workspaces::WorkspacesDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(
+                data_sources::api_only_user::ApiOnlyUserDataSource::new(shared.clone()),
+            )),
+            Arc::new(Lookup(data_sources::users::UsersDataSource::new(
+                shared.clone(),
+            ))),
+            Arc::new(Lookup(
+                data_sources::permissions::PermissionsDataSource::new(shared.clone()),
+            )),
+        ]
     }
 
     fn log_targets(&self) -> &[&str] {
@@ -403,12 +475,17 @@ impl Provider for MarketoProvider {
     }
 
     async fn validate_config(&self, config: &Value) -> Diagnostics {
+        let config = match ProviderModel::of(config) {
+            Ok(c) => c,
+            Err(d) => return d,
+        };
+        let config = &config;
         let mut diags = Diagnostics::new();
-        if let Some(m) = config.get(MUNCHKIN_ID.attr).as_str() {
+        if let Some(m) = config.munchkin_id.as_str() {
             if let Err(msg) = check_munchkin_id(m) {
                 diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
             }
-            if !config.get(ENDPOINT.attr).is_null() {
+            if !config.endpoint.is_null() {
                 diags.push(conflict_error());
             }
         }
@@ -418,7 +495,7 @@ impl Provider for MarketoProvider {
             }
         }
         for setting in [&ENDPOINT, &IDENTITY_ENDPOINT] {
-            if let Some(text) = config.get(setting.attr).as_str() {
+            if let Some(text) = (setting.value)(config).as_str() {
                 if let Err(msg) = check_endpoint(text) {
                     diags.push(setting_error(setting, "Invalid endpoint", msg));
                 }
@@ -428,8 +505,12 @@ impl Provider for MarketoProvider {
     }
 
     async fn configure(&self, ctx: &Context, req: ConfigureRequest) -> Diagnostics {
+        let model = match ProviderModel::of(&req.config) {
+            Ok(m) => m,
+            Err(d) => return d,
+        };
         let mut diags = Diagnostics::new();
-        let Some(settings) = resolve(&req.config, &mut diags) else {
+        let Some(settings) = resolve(&model, &mut diags) else {
             return diags;
         };
         if diags.has_errors() {
@@ -441,10 +522,7 @@ impl Provider for MarketoProvider {
             settings.client_id,
             settings.client_secret,
         );
-        match (
-            limit(&req.config, MAX_CALLS),
-            limit(&req.config, MAX_CONCURRENT),
-        ) {
+        match (limit(&model, MAX_CALLS), limit(&model, MAX_CONCURRENT)) {
             (Ok(calls), Ok(concurrent)) => {
                 if let Some(calls) = calls.and_then(|c| u32::try_from(c).ok()) {
                     config.rate_limit.calls = calls;
@@ -493,9 +571,7 @@ impl Provider for MarketoProvider {
             );
             return diags;
         }
-        // A second ConfigureProvider in the same process (Terraform does not send one) keeps the
-        // first client.
-        let _ = self.shared.client.set(client);
+        self.shared.set_client(client);
         diags
     }
 }
@@ -506,13 +582,12 @@ mod tests {
 
     #[tokio::test]
     async fn both_munchkin_id_and_endpoint_conflict_at_validate_and_configure() {
-        let config = Value::object([
-            ("munchkin_id", Value::string("123-ABC-456")),
-            (
-                "endpoint",
-                Value::string("https://123-ABC-456.mktorest.com"),
-            ),
-        ]);
+        let config = model::to_value(&ProviderModel {
+            munchkin_id: Attr::Known("123-ABC-456".to_string()),
+            endpoint: Attr::Known("https://123-ABC-456.mktorest.com".to_string()),
+            ..ProviderModel::default()
+        })
+        .unwrap();
         let diags = MarketoProvider::new().validate_config(&config).await;
         let conflict: Vec<_> = diags
             .iter()
@@ -521,8 +596,13 @@ mod tests {
         assert_eq!(conflict.len(), 1, "{diags}");
         assert_eq!(conflict[0].attribute, Some(AttributePath::root("endpoint")));
         let mut diags = Diagnostics::new();
-        assert!(resolve(&config, &mut diags).is_none());
+        assert!(resolve(&ProviderModel::of(&config).unwrap(), &mut diags).is_none());
         assert!(diags.iter().any(|d| d == conflict[0]), "{diags}");
+    }
+
+    #[test]
+    fn model_matches_schema() {
+        model::check_model::<ProviderModel>(&provider_schema().value_type(), true).unwrap();
     }
 
     #[test]

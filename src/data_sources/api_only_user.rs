@@ -4,16 +4,30 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
-use super::{exactly_one, not_found};
-use crate::marketo::{self, FoundUser, UserRoleWorkspace};
+use super::{exactly_one, is_set, not_found};
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Assignment, Shared, api_error, assignments_attr, checks};
+use crate::marketo::{self, Client, FoundUser, UserRoleWorkspace};
+use crate::plugin::model::{Attr, Set};
 use crate::plugin::{
-    Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
-    Diagnostics, NestingMode, Schema, Type, Value,
+    Attribute, AttributePath, Block, Diagnostic, Diagnostics, NestingMode, Schema, Type,
 };
-use crate::provider::Shared;
-use crate::resources::api_only_user::assignments_value;
-use crate::resources::{api_error, checks};
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserLookup {
+    pub id: Attr<String>,
+    pub userid: Attr<String>,
+    pub email: Attr<String>,
+    pub first_name: Attr<String>,
+    pub last_name: Attr<String>,
+    pub status: Attr<String>,
+    pub api_only: Attr<bool>,
+    pub marketo_id: Attr<i64>,
+    pub role_assignment: Attr<Set<Assignment>>,
+}
 
 /// `marketo_api_only_user`.
 #[derive(Debug, Clone)]
@@ -105,14 +119,18 @@ fn schema() -> Schema {
     )
 }
 
-fn check(config: &Value) -> Diagnostics {
-    let mut diags = exactly_one(config, "userid", "email", "user");
-    if let Some(email) = config.get("email").as_str() {
+fn check(config: &UserLookup) -> Diagnostics {
+    let mut diags = exactly_one(
+        ("userid", is_set(&config.userid)),
+        ("email", is_set(&config.email)),
+        "user",
+    );
+    if let Some(email) = config.email.as_str() {
         if let Err(e) = checks::email(email) {
             diags.push(Diagnostic::error("Invalid email", e).at(AttributePath::root("email")));
         }
     }
-    if let Some(userid) = config.get("userid").as_str() {
+    if let Some(userid) = config.userid.as_str() {
         if userid.trim().is_empty() {
             diags.push(
                 Diagnostic::error("Invalid userid", "`userid` must not be empty.")
@@ -123,7 +141,7 @@ fn check(config: &Value) -> Diagnostics {
     diags
 }
 
-fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
+fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> UserLookup {
     let (id, first, last, email, status, api_only) = match found {
         FoundUser::Active(u) => (
             u.id,
@@ -131,7 +149,7 @@ fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
             &u.last_name,
             &u.email_address,
             "active",
-            Value::bool(u.api_only),
+            Attr::Known(u.api_only),
         ),
         FoundUser::Pending(u) => (
             u.id,
@@ -139,32 +157,29 @@ fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> Value {
             &u.last_name,
             &u.email_address,
             "pending",
-            Value::Null,
+            Attr::Null,
         ),
     };
-    Value::object([
-        ("id", Value::string(found.userid())),
-        ("userid", Value::string(found.userid())),
-        ("email", Value::string(email)),
-        ("first_name", Value::string(first)),
-        ("last_name", Value::string(last)),
-        ("status", Value::string(status)),
-        ("api_only", api_only),
-        ("marketo_id", Value::int(id)),
-        (
-            "role_assignment",
-            assignments_value(roles.iter().map(UserRoleWorkspace::ids)),
-        ),
-    ])
+    UserLookup {
+        id: Attr::Known(found.userid().to_string()),
+        userid: Attr::Known(found.userid().to_string()),
+        email: Attr::Known(email.clone()),
+        first_name: Attr::Known(first.clone()),
+        last_name: Attr::Known(last.clone()),
+        status: Attr::Known(status.to_string()),
+        api_only,
+        marketo_id: Attr::Known(id),
+        role_assignment: assignments_attr(roles.iter().map(UserRoleWorkspace::ids)),
+    }
 }
 
 impl ApiOnlyUserDataSource {
     async fn lookup(
         &self,
         client: &marketo::Client,
-        config: &Value,
+        config: &UserLookup,
     ) -> Result<FoundUser, Diagnostic> {
-        if let Some(userid) = config.get("userid").as_str() {
+        if let Some(userid) = config.userid.as_str() {
             if let Some(found) = client
                 .get_user_or_invitation(userid)
                 .await
@@ -185,7 +200,7 @@ impl ApiOnlyUserDataSource {
                 AttributePath::root("userid"),
             ));
         }
-        let email = config.get("email").as_str().unwrap_or_default();
+        let email = config.email.as_str().unwrap_or_default();
         let users = client
             .list_users()
             .await
@@ -242,57 +257,49 @@ impl ApiOnlyUserDataSource {
 }
 
 #[async_trait]
-impl DataSource for ApiOnlyUserDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_api_only_user"
-    }
+impl ModelDataSource for ApiOnlyUserDataSource {
+    type Model = UserLookup;
+    const TYPE_NAME: &'static str = "marketo_api_only_user";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn validate(&self, config: &Value) -> Diagnostics {
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    fn check(&self, config: &UserLookup) -> Diagnostics {
         check(config)
     }
 
-    async fn read(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
-        let diags = check(&config);
-        if diags.has_errors() {
-            return diags.into();
-        }
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let found = match self.lookup(&client, &config).await {
-            Ok(f) => f,
-            Err(d) => return d.into(),
-        };
+    async fn read(&self, client: &Client, config: UserLookup) -> Result<UserLookup, Diagnostics> {
+        let found = self.lookup(client, &config).await?;
         let roles = match &found {
             FoundUser::Active(u) => u.user_role_workspaces.clone(),
             FoundUser::Pending(u) => match client.get_user_roles(&u.userid).await {
                 Ok(r) => r,
                 Err(e) if e.is_not_found() => Vec::new(),
                 Err(e) => {
-                    return api_error(&format!("reading the roles of \"{}\"", u.userid), &e).into();
+                    return Err(
+                        api_error(&format!("reading the roles of \"{}\"", u.userid), &e).into(),
+                    );
                 }
             },
         };
         let mut state = state_of(&found, &roles);
         // Keep the lookup key as configured (an email may differ in case).
-        if let Some(email) = config.get("email").as_str() {
-            state.set_attr("email", Value::string(email));
+        if config.email.is_known() {
+            state.email = config.email;
         }
-        DataSourceReadResponse {
-            state,
-            diagnostics: diags,
-        }
+        Ok(state)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::Value;
 
     #[test]
     fn schema_is_valid() {
@@ -302,15 +309,16 @@ mod tests {
 
     #[test]
     fn lookups_are_checked() {
-        let c = Value::object([("email", Value::string("nope"))]);
-        assert!(check(&c).to_string().contains("not a valid email"));
-        let c = Value::object([
+        let c = |pairs| super::super::config_of::<UserLookup>(&schema(), pairs);
+        let d = check(&c(vec![("email", Value::string("nope"))]));
+        assert!(d.to_string().contains("not a valid email"));
+        let d = check(&c(vec![
             ("userid", Value::string("a@x.io")),
             ("email", Value::Unknown),
-        ]);
-        assert!(check(&c).to_string().contains("Set only one"));
-        let c = Value::object([("userid", Value::string("a@x.io"))]);
-        assert!(check(&c).is_empty());
+        ]));
+        assert!(d.to_string().contains("Set only one"));
+        assert!(check(&c(vec![("userid", Value::string("a@x.io"))])).is_empty());
+        crate::plugin::model::check_model::<UserLookup>(&schema().value_type(), true).unwrap();
     }
 
     #[test]
@@ -322,7 +330,7 @@ mod tests {
         }))
         .unwrap();
         let roles = u.user_role_workspaces.clone();
-        let s = state_of(&FoundUser::Active(u), &roles);
+        let s = crate::plugin::model::to_value(&state_of(&FoundUser::Active(u), &roles)).unwrap();
         assert_eq!(s.get("id").as_str(), Some("a@x.io"));
         assert_eq!(s.get("status").as_str(), Some("active"));
         assert_eq!(

@@ -11,59 +11,47 @@ pub mod workspace;
 pub mod workspaces;
 
 use std::cmp::Ordering;
-use std::future::Future;
-use std::sync::Arc;
 
-use crate::marketo::{self, Client, Role, Workspace, find_by_name};
-use crate::plugin::{
-    AttributePath, Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Value,
-};
-use crate::provider::Shared;
-use crate::resources::{api_error, checks};
+use crate::common::{api_error, checks};
+use crate::marketo::{self, Role, Workspace, find_by_name};
+use crate::plugin::model::Attr;
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
 
-/// Every data source, sharing the provider's client.
-pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn DataSource>> {
-    vec![
-        Arc::new(role::RoleDataSource::new(shared.clone())),
-        Arc::new(roles::RolesDataSource::new(shared.clone())),
-        Arc::new(workspace::WorkspaceDataSource::new(shared.clone())),
-        Arc::new(workspaces::WorkspacesDataSource::new(shared.clone())),
-        Arc::new(api_only_user::ApiOnlyUserDataSource::new(shared.clone())),
-        Arc::new(users::UsersDataSource::new(shared.clone())),
-        Arc::new(permissions::PermissionsDataSource::new(shared.clone())),
-    ]
+/// A model read from a configuration given as `(attribute, value)` pairs, the others null.
+#[cfg(test)]
+pub(crate) fn config_of<M: serde::de::DeserializeOwned>(
+    schema: &crate::plugin::Schema,
+    pairs: Vec<(&str, crate::plugin::Value)>,
+) -> M {
+    use crate::plugin::{Type, Value};
+    let Type::Object(attrs) = schema.value_type() else {
+        panic!("not an object type")
+    };
+    let mut v = Value::Object(attrs.into_keys().map(|k| (k, Value::Null)).collect());
+    for (k, val) in pairs {
+        v.set_attr(k, val);
+    }
+    crate::plugin::model::from_value(&v).unwrap()
 }
 
-/// Reads a data source that lists a whole collection: its `id` is always `name`, and the
-/// collection, in `order`, goes under the attribute `name`.
-pub(crate) async fn read_list<T, Fut>(
-    shared: &Shared,
-    ctx: &Context,
-    name: &str,
-    list: impl FnOnce(Client) -> Fut,
+/// The result of listing the `what` (e.g. "roles"), in `order`.
+pub(crate) fn listed<T>(
+    what: &str,
+    result: Result<Vec<T>, marketo::Error>,
     order: impl FnMut(&T, &T) -> Ordering,
-    object: impl Fn(&T) -> Value,
-) -> DataSourceReadResponse
-where
-    Fut: Future<Output = Result<Vec<T>, marketo::Error>>,
-{
-    let client = match shared.client(ctx) {
-        Ok(c) => c,
-        Err(d) => return d.into(),
-    };
-    match list(client).await {
+) -> Result<Vec<T>, Diagnostics> {
+    match result {
         Ok(mut items) => {
             items.sort_by(order);
-            DataSourceReadResponse {
-                state: Value::object([
-                    ("id", Value::string(name)),
-                    (name, Value::list(items.iter().map(object))),
-                ]),
-                ..DataSourceReadResponse::default()
-            }
+            Ok(items)
         }
-        Err(e) => api_error(&format!("listing the {name}"), &e).into(),
+        Err(e) => Err(api_error(&format!("listing the {what}"), &e).into()),
     }
+}
+
+/// A model's `Attr` set in a configuration (unknown counts: it will be known at read).
+pub(crate) fn is_set<T>(a: &Attr<T>) -> bool {
+    !a.is_null()
 }
 
 /// An object that data sources look up by `name` or by `id`.
@@ -96,11 +84,11 @@ impl Listed for Workspace {
 pub(crate) fn pick<'a, T: Listed>(
     what: &str,
     list: &'a [T],
-    config: &Value,
+    name: Option<&str>,
     id: Option<i64>,
     id_text: &str,
 ) -> Result<&'a T, Diagnostic> {
-    if let Some(name) = config.get("name").as_str() {
+    if let Some(name) = name {
         return find_by_name(list, name, T::name).ok_or_else(|| {
             let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
             not_found(what, "the name", name, &names, AttributePath::root("name"))
@@ -115,22 +103,14 @@ pub(crate) fn pick<'a, T: Listed>(
     })
 }
 
-/// The state of a looked-up object, with the lookup keys kept as configured (a name may differ
-/// in case; an id given as text may be spelled differently).
-pub(crate) fn keep_lookup_keys(mut state: Value, config: &Value) -> Value {
-    for key in ["name", "id"] {
-        if let Some(v) = config.get(key).as_str() {
-            state.set_attr(key, Value::string(v));
-        }
-    }
-    state
-}
-
 /// Checks that exactly one of two lookup attributes is set. Unknown counts as set (it will be
 /// known when the data source is read).
-pub(crate) fn exactly_one(config: &Value, a: &str, b: &str, what: &str) -> Diagnostics {
+pub(crate) fn exactly_one(
+    (a, has_a): (&str, bool),
+    (b, has_b): (&str, bool),
+    what: &str,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let (has_a, has_b) = (!config.get(a).is_null(), !config.get(b).is_null());
     if !has_a && !has_b {
         diags.push(
             Diagnostic::error(
@@ -194,16 +174,15 @@ mod tests {
 
     #[test]
     fn exactly_one_rule() {
-        let both = Value::object([("name", Value::string("a")), ("id", Value::Unknown)]);
-        assert_eq!(exactly_one(&both, "name", "id", "role").len(), 1);
-        let none = Value::object([("name", Value::Null)]);
-        let d = exactly_one(&none, "name", "id", "role");
+        assert_eq!(exactly_one(("name", true), ("id", true), "role").len(), 1);
+        let d = exactly_one(("name", false), ("id", false), "role");
         assert!(
             d.to_string().contains("exactly one of `name` and `id`"),
             "{d}"
         );
-        let one = Value::object([("name", Value::Unknown)]);
-        assert!(exactly_one(&one, "name", "id", "role").is_empty());
+        assert!(exactly_one(("name", true), ("id", false), "role").is_empty());
+        assert!(is_set(&Attr::<String>::Unknown));
+        assert!(!is_set(&Attr::<String>::Null));
     }
 
     #[test]
@@ -212,24 +191,19 @@ mod tests {
             {"id": 0, "name": "AllZones"}, {"id": 1, "name": "Default"}
         ]))
         .unwrap();
-        let by_name = Value::object([("name", Value::string("default"))]);
-        assert_eq!(pick("workspace", &list, &by_name, None, "").unwrap().id, 1);
-        let by_id = Value::object([("id", Value::int(0))]);
         assert_eq!(
-            pick("workspace", &list, &by_id, Some(0), "0").unwrap().id,
-            0
+            pick("workspace", &list, Some("default"), None, "")
+                .unwrap()
+                .id,
+            1
         );
-        let d = pick("workspace", &list, &by_id, Some(7), "7").unwrap_err();
+        assert_eq!(pick("workspace", &list, None, Some(0), "0").unwrap().id, 0);
+        let d = pick("workspace", &list, None, Some(7), "7").unwrap_err();
         assert_eq!(d.summary, "No such workspace");
         assert!(
             d.detail.contains("\"0 (AllZones)\", \"1 (Default)\""),
             "{d}"
         );
-        let kept = keep_lookup_keys(
-            Value::object([("name", Value::string("Default"))]),
-            &by_name,
-        );
-        assert_eq!(kept.get("name").as_str(), Some("default"));
     }
 
     #[test]

@@ -3,13 +3,20 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
-use crate::marketo::ErrorKind;
-use crate::plugin::{
-    Attribute, Block, Context, DataSource, DataSourceReadResponse, Schema, Type, Value,
-};
-use crate::provider::Shared;
-use crate::resources::{api_error, checks};
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Shared, api_error, checks};
+use crate::marketo::{Client, ErrorKind};
+use crate::plugin::model::Attr;
+use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PermissionsModel {
+    pub id: Attr<String>,
+    pub names: Attr<Vec<Attr<String>>>,
+}
 
 /// `marketo_permissions`.
 #[derive(Debug, Clone)]
@@ -46,30 +53,33 @@ fn schema() -> Schema {
     )
 }
 
-fn state(mut names: Vec<String>) -> Value {
+fn state(mut names: Vec<String>) -> PermissionsModel {
     names.sort();
     names.dedup();
-    Value::object([
-        ("id", Value::string("permissions")),
-        ("names", Value::list(names.into_iter().map(Value::String))),
-    ])
+    PermissionsModel {
+        id: Attr::Known("permissions".to_string()),
+        names: Attr::Known(names.into_iter().map(Attr::Known).collect()),
+    }
 }
 
 #[async_trait]
-impl DataSource for PermissionsDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_permissions"
-    }
+impl ModelDataSource for PermissionsDataSource {
+    type Model = PermissionsModel;
+    const TYPE_NAME: &'static str = "marketo_permissions";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        _config: PermissionsModel,
+    ) -> Result<PermissionsModel, Diagnostics> {
         let names = match client.list_permissions().await {
             Ok(names) if !names.is_empty() => names,
             Ok(_) => checks::access_api_permissions()
@@ -79,13 +89,10 @@ impl DataSource for PermissionsDataSource {
                 .map(str::to_string)
                 .collect(),
             Err(e) => {
-                return api_error("listing the permission names", &e).into();
+                return Err(api_error("listing the permission names", &e).into());
             }
         };
-        DataSourceReadResponse {
-            state: state(names),
-            ..DataSourceReadResponse::default()
-        }
+        Ok(state(names))
     }
 }
 
@@ -96,10 +103,16 @@ mod tests {
     #[test]
     fn names_are_sorted_and_unique() {
         assert!(!schema().check().has_errors());
+        crate::plugin::model::check_model::<PermissionsModel>(&schema().value_type(), true)
+            .unwrap();
         let s = state(vec!["b".into(), "a".into(), "b".into()]);
+        let s = crate::plugin::model::to_value(&s).unwrap();
         assert_eq!(
             s.get("names"),
-            &Value::list([Value::string("a"), Value::string("b")])
+            &crate::plugin::Value::list([
+                crate::plugin::Value::string("a"),
+                crate::plugin::Value::string("b")
+            ])
         );
     }
 }

@@ -6,14 +6,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::roles::{role_attributes, role_object};
-use super::{exactly_one, keep_lookup_keys, pick};
-use crate::plugin::{
-    Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
-    Diagnostics, Schema, Value,
-};
-use crate::provider::Shared;
-use crate::resources::{api_error, parse_id};
+use super::roles::{RoleObject, role_attributes, role_object};
+use super::{exactly_one, is_set, pick};
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Shared, api_error, parse_id};
+use crate::marketo::Client;
+use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
 /// `marketo_role`.
 #[derive(Debug, Clone)]
@@ -59,9 +57,13 @@ fn schema() -> Schema {
     Schema::new(0, block)
 }
 
-fn check(config: &Value) -> Diagnostics {
-    let mut diags = exactly_one(config, "name", "id", "role");
-    if let Some(id) = config.get("id").as_str() {
+fn check(config: &RoleObject) -> Diagnostics {
+    let mut diags = exactly_one(
+        ("name", is_set(&config.name)),
+        ("id", is_set(&config.id)),
+        "role",
+    );
+    if let Some(id) = config.id.as_str() {
         if parse_id(id).is_none() {
             diags.push(
                 Diagnostic::error(
@@ -78,41 +80,40 @@ fn check(config: &Value) -> Diagnostics {
 }
 
 #[async_trait]
-impl DataSource for RoleDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_role"
-    }
+impl ModelDataSource for RoleDataSource {
+    type Model = RoleObject;
+    const TYPE_NAME: &'static str = "marketo_role";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn validate(&self, config: &Value) -> Diagnostics {
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    fn check(&self, config: &RoleObject) -> Diagnostics {
         check(config)
     }
 
-    async fn read(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
-        let diags = check(&config);
-        if diags.has_errors() {
-            return diags.into();
-        }
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let mut roles = match client.list_roles().await {
-            Ok(r) => r,
-            Err(e) => return api_error("listing the roles", &e).into(),
-        };
+    async fn read(&self, client: &Client, config: RoleObject) -> Result<RoleObject, Diagnostics> {
+        let mut roles = client
+            .list_roles()
+            .await
+            .map_err(|e| api_error("listing the roles", &e))?;
         roles.sort_by_key(|r| r.id);
-        let text = config.get("id").as_str().unwrap_or_default();
-        match pick("role", &roles, &config, parse_id(text), text) {
-            Ok(role) => DataSourceReadResponse {
-                state: keep_lookup_keys(role_object(role), &config),
-                diagnostics: diags,
-            },
-            Err(d) => d.into(),
+        let text = config.id.as_str().unwrap_or_default();
+        let role = pick("role", &roles, config.name.as_str(), parse_id(text), text)?;
+        // The lookup keys stay as configured (a name may differ in case; an id given as text
+        // may be spelled differently).
+        let mut state = role_object(role);
+        if config.name.is_known() {
+            state.name = config.name;
         }
+        if config.id.is_known() {
+            state.id = config.id;
+        }
+        Ok(state)
     }
 }
 
@@ -136,9 +137,11 @@ mod tests {
 
     #[test]
     fn id_must_be_numeric() {
-        let c = Value::object([("id", Value::string("Admin"))]);
+        use crate::plugin::Value;
+        let c = super::super::config_of(&schema(), vec![("id", Value::string("Admin"))]);
         assert!(check(&c).to_string().contains("not a numeric role id"));
-        let c = Value::object([("id", Value::string("2"))]);
+        let c = super::super::config_of(&schema(), vec![("id", Value::string("2"))]);
         assert!(check(&c).is_empty());
+        crate::plugin::model::check_model::<RoleObject>(&schema().value_type(), true).unwrap();
     }
 }

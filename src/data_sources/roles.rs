@@ -4,14 +4,33 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
-use super::read_list;
-use crate::marketo::Role;
-use crate::plugin::{
-    Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
-};
-use crate::provider::Shared;
-use crate::resources::optional_text;
+use super::listed;
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Shared, optional_attr};
+use crate::marketo::{Client, Role};
+use crate::plugin::model::Attr;
+use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
+
+/// One role, as `marketo_roles` lists it and `marketo_role` reads it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleObject {
+    pub id: Attr<String>,
+    pub name: Attr<String>,
+    pub description: Attr<String>,
+    #[serde(rename = "type")]
+    pub role_type: Attr<String>,
+    pub hidden: Attr<bool>,
+    pub only_all_zones: Attr<bool>,
+}
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RolesModel {
+    pub id: Attr<String>,
+    pub roles: Attr<Vec<RoleObject>>,
+}
 
 /// The attributes of one role, all computed: `(name, type, description)`.
 const ROLE_FIELDS: [(&str, Type, &str); 6] = [
@@ -58,15 +77,15 @@ pub(crate) fn role_attributes() -> Vec<Attribute> {
 }
 
 /// One role as a Terraform object.
-pub(crate) fn role_object(r: &Role) -> Value {
-    Value::object([
-        ("id", Value::string(r.id.to_string())),
-        ("name", Value::string(&r.name)),
-        ("description", optional_text(r.description.as_deref())),
-        ("type", Value::opt(r.role_type.clone())),
-        ("hidden", Value::bool(r.is_hidden)),
-        ("only_all_zones", Value::bool(r.is_only_all_zones)),
-    ])
+pub(crate) fn role_object(r: &Role) -> RoleObject {
+    RoleObject {
+        id: Attr::Known(r.id.to_string()),
+        name: Attr::Known(r.name.clone()),
+        description: optional_attr(r.description.as_deref()),
+        role_type: r.role_type.clone().into(),
+        hidden: Attr::Known(r.is_hidden),
+        only_all_zones: Attr::Known(r.is_only_all_zones),
+    }
 }
 
 /// `marketo_roles`.
@@ -104,25 +123,24 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for RolesDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_roles"
-    }
+impl ModelDataSource for RolesDataSource {
+    type Model = RolesModel;
+    const TYPE_NAME: &'static str = "marketo_roles";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        read_list(
-            &self.shared,
-            ctx,
-            "roles",
-            |client| async move { client.list_roles().await },
-            |a, b| a.id.cmp(&b.id),
-            role_object,
-        )
-        .await
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    async fn read(&self, client: &Client, _config: RolesModel) -> Result<RolesModel, Diagnostics> {
+        let roles = listed("roles", client.list_roles().await, |a, b| a.id.cmp(&b.id))?;
+        Ok(RolesModel {
+            id: Attr::Known("roles".to_string()),
+            roles: Attr::Known(roles.iter().map(role_object).collect()),
+        })
     }
 }
 
@@ -133,6 +151,7 @@ mod tests {
     #[test]
     fn schema_is_valid() {
         assert!(!schema().check().has_errors());
+        crate::plugin::model::check_model::<RolesModel>(&schema().value_type(), true).unwrap();
     }
 
     #[test]
@@ -142,7 +161,7 @@ mod tests {
             "hidden": false, "onlyAllZones": true
         }))
         .unwrap();
-        let v = role_object(&r);
+        let v = crate::plugin::model::to_value(&role_object(&r)).unwrap();
         assert_eq!(v.get("id").as_str(), Some("2"));
         assert!(v.get("description").is_null());
         assert_eq!(v.get("only_all_zones").as_bool(), Some(true));

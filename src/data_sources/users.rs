@@ -4,13 +4,32 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
-use super::read_list;
-use crate::marketo::UserSummary;
-use crate::plugin::{
-    Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
-};
-use crate::provider::Shared;
+use super::listed;
+use crate::common::Shared;
+use crate::common::read_only::ModelDataSource;
+use crate::marketo::{Client, UserSummary};
+use crate::plugin::model::Attr;
+use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
+
+/// One listed user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserObject {
+    pub userid: Attr<String>,
+    pub email: Attr<String>,
+    pub first_name: Attr<String>,
+    pub last_name: Attr<String>,
+    pub marketo_id: Attr<i64>,
+    pub api_only: Attr<bool>,
+}
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UsersModel {
+    pub id: Attr<String>,
+    pub users: Attr<Vec<UserObject>>,
+}
 
 fn user_attributes() -> Vec<Attribute> {
     vec![
@@ -38,15 +57,15 @@ fn user_attributes() -> Vec<Attribute> {
     ]
 }
 
-fn user_object(u: &UserSummary) -> Value {
-    Value::object([
-        ("userid", Value::string(&u.userid)),
-        ("email", Value::string(&u.email_address)),
-        ("first_name", Value::string(&u.first_name)),
-        ("last_name", Value::string(&u.last_name)),
-        ("marketo_id", Value::int(u.id)),
-        ("api_only", Value::bool(u.api_only)),
-    ])
+fn user_object(u: &UserSummary) -> UserObject {
+    UserObject {
+        userid: Attr::Known(u.userid.clone()),
+        email: Attr::Known(u.email_address.clone()),
+        first_name: Attr::Known(u.first_name.clone()),
+        last_name: Attr::Known(u.last_name.clone()),
+        marketo_id: Attr::Known(u.id),
+        api_only: Attr::Known(u.api_only),
+    }
 }
 
 /// `marketo_users`.
@@ -84,25 +103,26 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for UsersDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_users"
-    }
+impl ModelDataSource for UsersDataSource {
+    type Model = UsersModel;
+    const TYPE_NAME: &'static str = "marketo_users";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        read_list(
-            &self.shared,
-            ctx,
-            "users",
-            |client| async move { client.list_users().await },
-            |a, b| a.id.cmp(&b.id).then_with(|| a.userid.cmp(&b.userid)),
-            user_object,
-        )
-        .await
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    async fn read(&self, client: &Client, _config: UsersModel) -> Result<UsersModel, Diagnostics> {
+        let users = listed("users", client.list_users().await, |a, b| {
+            a.id.cmp(&b.id).then_with(|| a.userid.cmp(&b.userid))
+        })?;
+        Ok(UsersModel {
+            id: Attr::Known("users".to_string()),
+            users: Attr::Known(users.iter().map(user_object).collect()),
+        })
     }
 }
 
@@ -113,12 +133,13 @@ mod tests {
     #[test]
     fn schema_is_valid_and_objects_match() {
         assert!(!schema().check().has_errors());
+        crate::plugin::model::check_model::<UsersModel>(&schema().value_type(), true).unwrap();
         let u: UserSummary = serde_json::from_value(serde_json::json!({
             "userid": "a@x.io", "firstName": "A", "lastName": "B",
             "emailAddress": "a@x.io", "id": 4, "apiOnly": true
         }))
         .unwrap();
-        let v = user_object(&u);
+        let v = crate::plugin::model::to_value(&user_object(&u)).unwrap();
         assert_eq!(v.get("marketo_id").as_i64(), Some(4));
         let mut names: Vec<String> = user_attributes().into_iter().map(|a| a.name).collect();
         names.sort();

@@ -4,14 +4,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::workspaces::{workspace_attributes, workspace_object};
-use super::{exactly_one, keep_lookup_keys, pick};
-use crate::plugin::{
-    Attribute, AttributePath, Block, Context, DataSource, DataSourceReadResponse, Diagnostic,
-    Diagnostics, Schema, Value,
-};
-use crate::provider::Shared;
-use crate::resources::api_error;
+use super::workspaces::{WorkspaceObject, workspace_attributes, workspace_object};
+use super::{exactly_one, is_set, pick};
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Shared, api_error};
+use crate::marketo::Client;
+use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
 /// `marketo_workspace`.
 #[derive(Debug, Clone)]
@@ -56,9 +54,13 @@ fn schema() -> Schema {
     Schema::new(0, block)
 }
 
-fn check(config: &Value) -> Diagnostics {
-    let mut diags = exactly_one(config, "name", "id", "workspace");
-    if let Some(n) = config.get("id").as_number() {
+fn check(config: &WorkspaceObject) -> Diagnostics {
+    let mut diags = exactly_one(
+        ("name", is_set(&config.name)),
+        ("id", is_set(&config.id)),
+        "workspace",
+    );
+    if let Some(n) = config.id.known() {
         if n.as_i64().is_none_or(|i| i < 0) {
             diags.push(
                 Diagnostic::error(
@@ -73,45 +75,47 @@ fn check(config: &Value) -> Diagnostics {
 }
 
 #[async_trait]
-impl DataSource for WorkspaceDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_workspace"
-    }
+impl ModelDataSource for WorkspaceDataSource {
+    type Model = WorkspaceObject;
+    const TYPE_NAME: &'static str = "marketo_workspace";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn validate(&self, config: &Value) -> Diagnostics {
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    fn check(&self, config: &WorkspaceObject) -> Diagnostics {
         check(config)
     }
 
-    async fn read(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
-        let diags = check(&config);
-        if diags.has_errors() {
-            return diags.into();
-        }
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let mut list = match client.list_workspaces().await {
-            Ok(l) => l,
-            Err(e) => {
-                return api_error("listing the workspaces", &e).into();
-            }
-        };
+    async fn read(
+        &self,
+        client: &Client,
+        config: WorkspaceObject,
+    ) -> Result<WorkspaceObject, Diagnostics> {
+        let mut list = client
+            .list_workspaces()
+            .await
+            .map_err(|e| api_error("listing the workspaces", &e))?;
         list.sort_by_key(|w| w.id);
-        let id = config.get("id");
-        let text = id.as_number().map(ToString::to_string).unwrap_or_default();
-        match pick("workspace", &list, &config, id.as_i64(), &text) {
-            // The id is a number, so only the name is kept as configured.
-            Ok(w) => DataSourceReadResponse {
-                state: keep_lookup_keys(workspace_object(w), &config),
-                diagnostics: diags,
-            },
-            Err(d) => d.into(),
+        let id = config.id.known();
+        let text = id.map(ToString::to_string).unwrap_or_default();
+        let found = pick(
+            "workspace",
+            &list,
+            config.name.as_str(),
+            id.and_then(|n| n.as_i64()),
+            &text,
+        )?;
+        // The id is a number, so only the name is kept as configured.
+        let mut state = workspace_object(found);
+        if config.name.is_known() {
+            state.name = config.name;
         }
+        Ok(state)
     }
 }
 
@@ -131,11 +135,11 @@ mod tests {
 
     #[test]
     fn ids_are_whole_numbers() {
-        let c = Value::object([("id", Value::float(1.5))]);
-        assert!(check(&c).has_errors());
-        let c = Value::object([("id", Value::int(-1))]);
-        assert!(check(&c).has_errors());
-        let c = Value::object([("id", Value::int(0))]);
-        assert!(check(&c).is_empty());
+        use crate::plugin::Value;
+        let c = |v| super::super::config_of::<WorkspaceObject>(&schema(), vec![("id", v)]);
+        assert!(check(&c(Value::float(1.5))).has_errors());
+        assert!(check(&c(Value::int(-1))).has_errors());
+        assert!(check(&c(Value::int(0))).is_empty());
+        crate::plugin::model::check_model::<WorkspaceObject>(&schema().value_type(), true).unwrap();
     }
 }

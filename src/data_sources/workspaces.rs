@@ -4,14 +4,30 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
-use super::read_list;
-use crate::marketo::Workspace;
-use crate::plugin::{
-    Attribute, Block, Context, DataSource, DataSourceReadResponse, NestingMode, Schema, Type, Value,
-};
-use crate::provider::Shared;
-use crate::resources::optional_text;
+use super::listed;
+use crate::common::read_only::ModelDataSource;
+use crate::common::{Shared, optional_attr};
+use crate::marketo::{Client, Workspace};
+use crate::plugin::model::Attr;
+use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Number, Schema, Type};
+
+/// One workspace, as `marketo_workspaces` lists it and `marketo_workspace` reads it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceObject {
+    pub id: Attr<Number>,
+    pub name: Attr<String>,
+    pub description: Attr<String>,
+    pub status: Attr<String>,
+}
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkspacesModel {
+    pub id: Attr<String>,
+    pub workspaces: Attr<Vec<WorkspaceObject>>,
+}
 
 /// The attributes of one workspace, computed.
 pub(crate) fn workspace_attributes() -> Vec<Attribute> {
@@ -33,13 +49,13 @@ pub(crate) fn workspace_attributes() -> Vec<Attribute> {
 }
 
 /// One workspace as a Terraform object.
-pub(crate) fn workspace_object(w: &Workspace) -> Value {
-    Value::object([
-        ("id", Value::int(w.id)),
-        ("name", Value::string(&w.name)),
-        ("description", optional_text(w.description.as_deref())),
-        ("status", Value::opt(w.status.clone())),
-    ])
+pub(crate) fn workspace_object(w: &Workspace) -> WorkspaceObject {
+    WorkspaceObject {
+        id: Attr::Known(Number::from_i64(w.id)),
+        name: Attr::Known(w.name.clone()),
+        description: optional_attr(w.description.as_deref()),
+        status: w.status.clone().into(),
+    }
 }
 
 /// `marketo_workspaces`.
@@ -77,25 +93,30 @@ fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for WorkspacesDataSource {
-    fn type_name(&self) -> &str {
-        "marketo_workspaces"
-    }
+impl ModelDataSource for WorkspacesDataSource {
+    type Model = WorkspacesModel;
+    const TYPE_NAME: &'static str = "marketo_workspaces";
 
-    fn schema(&self) -> Schema {
+    fn schema() -> Schema {
         schema()
     }
 
-    async fn read(&self, ctx: &Context, _config: Value) -> DataSourceReadResponse {
-        read_list(
-            &self.shared,
-            ctx,
-            "workspaces",
-            |client| async move { client.list_workspaces().await },
-            |a, b| a.id.cmp(&b.id),
-            workspace_object,
-        )
-        .await
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        _config: WorkspacesModel,
+    ) -> Result<WorkspacesModel, Diagnostics> {
+        let list = listed("workspaces", client.list_workspaces().await, |a, b| {
+            a.id.cmp(&b.id)
+        })?;
+        Ok(WorkspacesModel {
+            id: Attr::Known("workspaces".to_string()),
+            workspaces: Attr::Known(list.iter().map(workspace_object).collect()),
+        })
     }
 }
 
@@ -106,11 +127,12 @@ mod tests {
     #[test]
     fn schema_is_valid_and_objects_match() {
         assert!(!schema().check().has_errors());
+        crate::plugin::model::check_model::<WorkspacesModel>(&schema().value_type(), true).unwrap();
         let w: Workspace = serde_json::from_value(serde_json::json!({
             "id": 0, "name": "AllZones", "description": null, "status": "active"
         }))
         .unwrap();
-        let v = workspace_object(&w);
+        let v = crate::plugin::model::to_value(&workspace_object(&w)).unwrap();
         assert_eq!(v.get("id").as_i64(), Some(0));
         assert!(v.get("description").is_null());
         let mut names: Vec<String> = workspace_attributes().into_iter().map(|a| a.name).collect();

@@ -9,25 +9,27 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{
-    api_error, api_error_at, checks, endpoint_missing, gone_warning, numeric_id, optional_text,
-    parse_id, unchanged,
+use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
+use crate::common::{
+    Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
+    gone_warning, numeric_id, optional_attr, parse_id,
 };
-use crate::marketo::{self, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name};
-use crate::plugin::{
-    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, Context, Diagnostic,
-    Diagnostics, ImportResponse, ImportedResource, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource, Schema, Type, Value,
+use crate::marketo::{
+    self, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
-use crate::provider::Shared;
+use crate::plugin::model::{Attr, Set};
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Schema};
+
+mod model;
+
+use model::schema;
+pub use model::*;
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "marketo_api_only_role";
 
 /// Longest role name Marketo accepts.
 pub const MAX_NAME: usize = 50;
-/// Longest role or service description Marketo accepts.
-pub const MAX_DESCRIPTION: usize = 255;
 
 const INSTEAD: &str = "Create the role in the Admin UI (Admin > Users & Roles > Roles), then refer \
                        to it with the marketo_role data source.";
@@ -45,144 +47,53 @@ impl ApiOnlyRole {
     }
 }
 
-fn schema() -> Schema {
-    Schema::new(
-        0,
-        Block::new()
-            .description(
-                "A custom Marketo role for **API-only users**: a name and a set of Access API \
-                 permissions. Assign it to a `marketo_api_only_user` through its \
-                 `role_assignment`. Marketo applies only permissions of the *Access API* group to \
-                 API-only users, so only those are accepted; the `marketo_permissions` data source \
-                 lists them.\n\nRole management is not part of Marketo's published API: the \
-                 instance must serve the role endpoints listed in the guide \"Admin endpoints\" of \
-                 the provider documentation (the emulator does). Elsewhere, create the role in \
-                 the Admin UI and read it with the `marketo_role` data source.",
-            )
-            .attribute(
-                Attribute::new("id", Type::String)
-                    .computed()
-                    .description("The role's numeric Marketo id, as a string."),
-            )
-            .attribute(Attribute::new("name", Type::String).required().description(
-                "The role's name, 1 to 50 characters, unique in the instance (compared \
-                     without regard to case). Changing it renames the role in place.",
-            ))
-            .attribute(
-                Attribute::new("description", Type::String)
-                    .optional()
-                    .description(
-                        "A description of at most 255 characters. Omit it for none (an empty \
-                         string is refused).",
-                    ),
-            )
-            .attribute(
-                Attribute::new("permissions", Type::set(Type::String))
-                    .required()
-                    .description(
-                        "The Access API permission names the role grants, e.g. \
-                         `\"Read-Write Lead\"`. The set is authoritative: the role holds exactly \
-                         these. An unknown name is an error that suggests the closest valid one; \
-                         admin permissions such as `\"Access Users\"` are refused because they \
-                         grant an API-only user nothing. May be empty.",
-                    ),
-            )
-            .attribute(
-                Attribute::new("type", Type::String)
-                    .computed()
-                    .description("Marketo's role type: `custom` for roles made here."),
-            ),
-    )
-}
-
-/// Checks an optional description: absent, or 1..=255 characters. An empty string is refused so
-/// that "no description" has one spelling (Marketo reads back both `""` and null as none).
-pub(crate) fn check_description(diags: &mut Diagnostics, value: &Value, path: AttributePath) {
-    let Some(text) = value.as_str() else {
-        return;
-    };
-    if text.is_empty() {
-        diags.push(
-            Diagnostic::error(
-                "Empty description",
-                "An empty description is the same as none in Marketo, which reads it back as \
-                 unset. Omit the `description` attribute (or set it to null) instead of \"\".",
-            )
-            .at(path),
-        );
-        return;
-    }
-    super::check_at(
-        diags,
-        path,
-        "Invalid description",
-        checks::text(text, MAX_DESCRIPTION, false).map_err(|e| format!("The description {e}.")),
-    );
-}
-
-/// Checks a required name of at most `max` characters, if known.
-pub(crate) fn check_name(
-    diags: &mut Diagnostics,
-    value: &Value,
-    path: AttributePath,
-    what: &str,
-    max: usize,
-) {
-    if let Some(text) = value.as_str() {
-        super::check_at(
-            diags,
-            path,
-            &format!("Invalid {what}"),
-            checks::text(text, max, true).map_err(|e| format!("The {what} {e}.")),
-        );
-    }
-}
-
 /// Every check of the configuration that needs no API call. Unknown values are skipped (they are
 /// checked again at apply, when they are known).
-fn check_config(config: &Value) -> Diagnostics {
+fn check_config(config: &RoleModel) -> Diagnostics {
     let mut diags = Diagnostics::new();
     check_name(
         &mut diags,
-        config.get("name"),
+        &config.name,
         AttributePath::root("name"),
         "name",
         MAX_NAME,
     );
     check_description(
         &mut diags,
-        config.get("description"),
+        &config.description,
         AttributePath::root("description"),
     );
-    for p in config.get("permissions").elements() {
+    for p in config.permissions.known().into_iter().flatten() {
         let path = AttributePath::root("permissions");
         match p {
-            Value::String(name) => {
-                super::check_at(
+            Attr::Known(name) => {
+                crate::common::check_at(
                     &mut diags,
                     path,
                     "Invalid permission",
                     checks::permission(name),
                 );
             }
-            Value::Null => diags.push(
+            Attr::Null => diags.push(
                 Diagnostic::error(
                     "Invalid permission",
                     "The permission set holds a null element; give permission names only.",
                 )
                 .at(path),
             ),
-            _ => {}
+            Attr::Unknown => {}
         }
     }
     diags
 }
 
 /// The permission names of a known set, sorted.
-fn permission_names(v: &Value) -> Vec<String> {
+fn permission_names(v: &Attr<Set<Attr<String>>>) -> Vec<String> {
     let mut names: Vec<String> = v
-        .elements()
-        .filter_map(Value::as_str)
+        .known()
+        .into_iter()
+        .flatten()
+        .filter_map(Attr::as_str)
         .map(str::to_string)
         .collect();
     names.sort();
@@ -190,9 +101,16 @@ fn permission_names(v: &Value) -> Vec<String> {
     names
 }
 
+fn names_set(names: impl IntoIterator<Item = String>) -> Attr<Set<Attr<String>>> {
+    Attr::Known(names.into_iter().map(Attr::Known).collect())
+}
+
 /// The permissions to record: Marketo's, but in the configuration's spelling when they are the
 /// same names apart from case (so that an apply never reports an inconsistent result).
-fn permissions_value(from_marketo: &[String], planned: Option<&Value>) -> Value {
+fn permissions_value(
+    from_marketo: &[String],
+    planned: Option<&Attr<Set<Attr<String>>>>,
+) -> Attr<Set<Attr<String>>> {
     if let Some(planned) = planned {
         let mine = permission_names(planned);
         let mut theirs: Vec<String> = from_marketo.iter().map(|p| p.to_lowercase()).collect();
@@ -200,26 +118,26 @@ fn permissions_value(from_marketo: &[String], planned: Option<&Value>) -> Value 
         theirs.dedup();
         let mut lower: Vec<String> = mine.iter().map(|p| p.to_lowercase()).collect();
         lower.sort();
-        if planned.is_fully_known() && lower == theirs {
-            return Value::set_of(mine.into_iter().map(Value::String));
+        let fully_known = planned
+            .known()
+            .is_some_and(|set| set.iter().all(Attr::is_known));
+        if fully_known && lower == theirs {
+            return names_set(mine);
         }
     }
-    Value::set_of(from_marketo.iter().map(Value::string))
+    names_set(from_marketo.iter().cloned())
 }
 
 /// The state of a role as Marketo describes it.
-fn state_of(detail: &RoleDetail, planned: Option<&Value>) -> Value {
+fn state_of(detail: &RoleDetail, planned: Option<&RoleModel>) -> RoleModel {
     let role = &detail.role;
-    Value::object([
-        ("id", Value::string(role.id.to_string())),
-        ("name", Value::string(&role.name)),
-        ("description", optional_text(role.description.as_deref())),
-        (
-            "permissions",
-            permissions_value(&detail.permissions, planned.map(|p| p.get("permissions"))),
-        ),
-        ("type", Value::opt(role.role_type.clone())),
-    ])
+    RoleModel {
+        id: Attr::Known(role.id.to_string()),
+        name: Attr::Known(role.name.clone()),
+        description: optional_attr(role.description.as_deref()),
+        permissions: permissions_value(&detail.permissions, planned.map(|p| &p.permissions)),
+        role_type: role.role_type.clone().into(),
+    }
 }
 
 /// The users named by Marketo's 1022 message `Role '<name>' is assigned to users: a, b`.
@@ -291,8 +209,8 @@ fn write_error(doing: &str, name: &str, err: &marketo::Error) -> Diagnostic {
     }
 }
 
-fn role_label(state: &Value) -> String {
-    match (state.get("name").as_str(), state.get("id").as_str()) {
+fn role_label(state: &RoleModel) -> String {
+    match (state.name.as_str(), state.id.as_str()) {
         (Some(n), Some(id)) => format!("\"{n}\" (id {id})"),
         (None, Some(id)) => format!("with id {id}"),
         (Some(n), None) => format!("\"{n}\""),
@@ -300,53 +218,110 @@ fn role_label(state: &Value) -> String {
     }
 }
 
-impl ApiOnlyRole {
-    async fn create(&self, ctx: &Context, config: &Value) -> ApplyResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let name = config.get("name").as_str().unwrap_or_default().to_string();
-        let role = NewRole {
-            name: name.clone(),
-            description: config.get("description").as_str().map(str::to_string),
-            permissions: permission_names(config.get("permissions")),
-        };
-        match client.create_role(&role).await {
-            Ok(detail) => ApplyResponse {
-                new_state: state_of(&detail, Some(config)),
-                ..ApplyResponse::default()
-            },
-            Err(e) => write_error(&format!("creating the role \"{name}\""), &name, &e).into(),
+/// Finds a role by numeric id or by name in the published list.
+async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
+    let roles = client
+        .list_roles()
+        .await
+        .map_err(|e| api_error("listing the roles", &e).into_diagnostics())?;
+    let found = match parse_id(key) {
+        Some(id) => roles.iter().find(|r| r.id == id),
+        None => find_by_name(&roles, key, |r| &r.name),
+    };
+    match found {
+        Some(r) => Ok(r.clone()),
+        None => {
+            let custom: Vec<&Role> = roles
+                .iter()
+                .filter(|r| r.role_type.as_deref() != Some("system"))
+                .collect();
+            let hint = match checks::closest(key, custom.iter().map(|r| r.name.as_str())) {
+                Some(best) => format!(" Did you mean \"{best}\"?"),
+                None => String::new(),
+            };
+            let listing = if custom.is_empty() {
+                "The instance has no custom roles.".to_string()
+            } else {
+                format!(
+                    "Custom roles: {}.",
+                    custom
+                        .iter()
+                        .map(|r| format!("\"{}\" (id {})", r.name, r.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            Err(Diagnostic::error(
+                "Cannot import the role: not found",
+                format!(
+                    "Marketo has no role with the id or name \"{key}\".{hint} {listing} \
+                     Import by the numeric id or by the exact name."
+                ),
+            )
+            .into_diagnostics())
+        }
+    }
+}
+
+#[async_trait]
+impl CrudResource for ApiOnlyRole {
+    type Model = RoleModel;
+    const TYPE_NAME: &'static str = TYPE_NAME;
+
+    fn schema() -> Schema {
+        schema()
+    }
+
+    fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    fn check(&self, config: &RoleModel, _at: CheckAt<'_, RoleModel>) -> Diagnostics {
+        check_config(config)
+    }
+
+    fn modify_plan(&self, plan: &mut Plan<'_, RoleModel>) {
+        if let Some(prior) = plan.prior {
+            plan.planned.id = prior.id.clone();
+            plan.planned.role_type = prior.role_type.clone();
         }
     }
 
-    async fn update(&self, ctx: &Context, prior: &Value, config: &Value) -> ApplyResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
+    async fn create(
+        &self,
+        client: &Client,
+        config: &RoleModel,
+    ) -> Result<RoleModel, Failed<RoleModel>> {
+        let name = config.name.as_str().unwrap_or_default().to_string();
+        let role = NewRole {
+            name: name.clone(),
+            description: config.description.known().cloned(),
+            permissions: permission_names(&config.permissions),
         };
-        let id = match numeric_id(prior, "role") {
-            Ok(id) => id,
-            Err(d) => return d.into(),
-        };
-        let name = config.get("name").as_str().unwrap_or_default().to_string();
+        match client.create_role(&role).await {
+            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Err(e) => Err(write_error(&format!("creating the role \"{name}\""), &name, &e).into()),
+        }
+    }
+
+    async fn update(
+        &self,
+        client: &Client,
+        prior: &RoleModel,
+        config: &RoleModel,
+    ) -> Result<RoleModel, Failed<RoleModel>> {
+        let id = numeric_id(&prior.id, "role")?;
+        let name = config.name.as_str().unwrap_or_default().to_string();
         let mut update = RoleUpdate::default();
-        if prior.get("name") != config.get("name") {
+        if prior.name != config.name {
             update.name = Some(name.clone());
         }
-        if prior.get("description") != config.get("description") {
+        if prior.description != config.description {
             // Sending "" clears it: Marketo reads an empty description back as none.
-            update.description = Some(
-                config
-                    .get("description")
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
+            update.description = Some(config.description.as_str().unwrap_or_default().to_string());
         }
-        let wanted = permission_names(config.get("permissions"));
-        if permission_names(prior.get("permissions")) != wanted {
+        let wanted = permission_names(&config.permissions);
+        if permission_names(&prior.permissions) != wanted {
             update.permissions = Some(wanted);
         }
         let doing = format!("updating the role \"{name}\" (id {id})");
@@ -360,157 +335,75 @@ impl ApiOnlyRole {
             client.update_role(id, &update).await.map_err(Some)
         };
         match result {
-            Ok(detail) => ApplyResponse {
-                new_state: state_of(&detail, Some(config)),
-                ..ApplyResponse::default()
-            },
-            Err(Some(e)) if e.kind() == ErrorKind::NotFound => unchanged(
-                prior,
-                Diagnostic::error(
-                    "The role no longer exists",
-                    format!(
-                        "While {doing}: the role was deleted outside Terraform. Run terraform \
-                         apply again: the refresh drops it from the state and plans to create it."
-                    ),
+            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Err(Some(e)) if e.kind() == ErrorKind::NotFound => Err(Diagnostic::error(
+                "The role no longer exists",
+                format!(
+                    "While {doing}: the role was deleted outside Terraform. Run terraform \
+                     apply again: the refresh drops it from the state and plans to create it."
                 ),
-            ),
-            Err(Some(e)) => unchanged(prior, write_error(&doing, &name, &e)),
-            Err(None) => unchanged(
-                prior,
-                Diagnostic::error(
-                    "The role no longer exists",
-                    format!("While {doing}: the role was deleted outside Terraform."),
-                ),
-            ),
+            )
+            .into()),
+            Err(Some(e)) => Err(write_error(&doing, &name, &e).into()),
+            Err(None) => Err(Diagnostic::error(
+                "The role no longer exists",
+                format!("While {doing}: the role was deleted outside Terraform."),
+            )
+            .into()),
         }
     }
 
-    async fn delete(&self, ctx: &Context, prior: &Value) -> ApplyResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let id = match numeric_id(prior, "role") {
-            Ok(id) => id,
-            Err(d) => return d.into(),
-        };
-        let name = prior.get("name").as_str().unwrap_or_default().to_string();
+    async fn delete(&self, client: &Client, prior: &RoleModel) -> Result<(), Diagnostics> {
+        let id = numeric_id(&prior.id, "role")?;
+        let name = prior.name.as_str().unwrap_or_default().to_string();
         match client.delete_role(id).await {
-            Ok(()) => ApplyResponse::default(),
-            Err(e) if e.kind() == ErrorKind::NotFound => ApplyResponse::default(),
-            Err(e) if e.kind() == ErrorKind::InUse => in_use_diagnostic(&name, &e).into(),
-            Err(e) => write_error(
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) if e.kind() == ErrorKind::InUse => Err(in_use_diagnostic(&name, &e).into()),
+            Err(e) => Err(write_error(
                 &format!("deleting the role \"{name}\" (id {id})"),
                 &name,
                 &e,
             )
-            .into(),
+            .into()),
         }
     }
 
-    /// Finds a role by numeric id or by name in the published list.
-    async fn find(&self, client: &marketo::Client, key: &str) -> Result<Role, Diagnostics> {
-        let roles = client
-            .list_roles()
-            .await
-            .map_err(|e| api_error("listing the roles", &e).into_diagnostics())?;
-        let found = match parse_id(key) {
-            Some(id) => roles.iter().find(|r| r.id == id),
-            None => find_by_name(&roles, key, |r| &r.name),
-        };
-        match found {
-            Some(r) => Ok(r.clone()),
-            None => {
-                let custom: Vec<&Role> = roles
-                    .iter()
-                    .filter(|r| r.role_type.as_deref() != Some("system"))
-                    .collect();
-                let hint = match checks::closest(key, custom.iter().map(|r| r.name.as_str())) {
-                    Some(best) => format!(" Did you mean \"{best}\"?"),
-                    None => String::new(),
-                };
-                let listing = if custom.is_empty() {
-                    "The instance has no custom roles.".to_string()
-                } else {
-                    format!(
-                        "Custom roles: {}.",
-                        custom
-                            .iter()
-                            .map(|r| format!("\"{}\" (id {})", r.name, r.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                Err(Diagnostic::error(
-                    "Cannot import the role: not found",
-                    format!(
-                        "Marketo has no role with the id or name \"{key}\".{hint} {listing} \
-                         Import by the numeric id or by the exact name."
-                    ),
-                )
-                .into_diagnostics())
-            }
-        }
-    }
-}
-
-#[async_trait]
-impl Resource for ApiOnlyRole {
-    fn type_name(&self) -> &str {
-        TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        schema()
-    }
-
-    async fn validate(&self, config: &Value) -> Diagnostics {
-        check_config(config)
-    }
-
-    async fn read(&self, ctx: &Context, req: ReadRequest) -> ReadResponse {
-        let prior = req.current_state;
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
-        let id = match numeric_id(&prior, "role") {
-            Ok(id) => id,
-            Err(d) => return d.into(),
-        };
-        let gone = |private| ReadResponse {
-            new_state: Value::Null,
-            private,
-            diagnostics: gone_warning("API-only role", &role_label(&prior)).into_diagnostics(),
+    async fn read(
+        &self,
+        client: &Client,
+        prior: &RoleModel,
+    ) -> Result<Refreshed<RoleModel>, Diagnostics> {
+        let id = numeric_id(&prior.id, "role")?;
+        let gone = || {
+            Refreshed::Gone(gone_warning("API-only role", &role_label(prior)).into_diagnostics())
         };
         // The role detail endpoint answers everything in one call. Where an instance lacks it,
         // the published role list still shows renames and deletions.
         match client.get_role(id).await {
-            Ok(Some(detail)) => ReadResponse {
-                new_state: state_of(&detail, Some(&prior)),
-                private: req.private,
-                diagnostics: Diagnostics::new(),
-            },
-            Ok(None) => gone(req.private),
+            Ok(Some(detail)) => Ok(Refreshed::Found(
+                state_of(&detail, Some(prior)),
+                Diagnostics::new(),
+            )),
+            Ok(None) => Ok(gone()),
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
                 let listed = match client.list_roles().await {
                     Ok(roles) => roles.into_iter().find(|r| r.id == id),
-                    Err(e) => return api_error("reading the role list", &e).into(),
+                    Err(e) => return Err(api_error("reading the role list", &e).into()),
                 };
                 let Some(listed) = listed else {
-                    return gone(req.private);
+                    return Ok(gone());
                 };
                 let detail = RoleDetail {
                     role: listed,
-                    permissions: permission_names(prior.get("permissions")),
+                    permissions: permission_names(&prior.permissions),
                 };
-                let mut state = state_of(&detail, Some(&prior));
+                let mut state = state_of(&detail, Some(prior));
                 // Whatever Terraform last recorded, unchanged (null stays null).
-                state.set_attr("permissions", prior.get("permissions").clone());
-                ReadResponse {
-                    new_state: state,
-                    private: req.private,
-                    diagnostics: Diagnostic::warning(
+                state.permissions = prior.permissions.clone();
+                Ok(Refreshed::Found(
+                    state,
+                    Diagnostic::warning(
                         "The role's permissions cannot be read from this instance",
                         format!(
                             "This Marketo instance does not serve the role detail endpoint \
@@ -518,73 +411,21 @@ impl Resource for ApiOnlyRole {
                              last recorded: changes made in the Admin UI cannot be detected. Its \
                              name and existence are still checked through the published role \
                              list.",
-                            role_label(&prior)
+                            role_label(prior)
                         ),
                     )
                     .into_diagnostics(),
-                }
+                ))
             }
-            Err(e) => api_error(&format!("reading the role {}", role_label(&prior)), &e).into(),
+            Err(e) => Err(api_error(&format!("reading the role {}", role_label(prior)), &e).into()),
         }
     }
 
-    async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
-        let diagnostics = check_config(&req.config);
-        if diagnostics.has_errors() {
-            return diagnostics.into();
-        }
-        let planned_state = if req.is_create() {
-            schema().mark_computed_nulls_unknown(&req.proposed_new_state)
-        } else {
-            let mut planned = req.proposed_new_state.clone();
-            for attr in ["id", "type"] {
-                planned.set_attr(attr, req.prior_state.get(attr).clone());
-            }
-            planned
-        };
-        PlanResponse {
-            planned_state,
-            requires_replace: Vec::new(),
-            planned_private: req.prior_private,
-            diagnostics,
-        }
-    }
-
-    async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse {
-        let change = req.change();
-        if change != Change::Delete {
-            // The configuration is fully known now: check it again before writing anything.
-            let config = if req.config.is_null() {
-                &req.planned_state
-            } else {
-                &req.config
-            };
-            let diags = check_config(config);
-            if diags.has_errors() {
-                return unchanged(&req.prior_state, diags);
-            }
-        }
-        let mut resp = match change {
-            Change::Create => self.create(ctx, &req.planned_state).await,
-            Change::Update => self.update(ctx, &req.prior_state, &req.planned_state).await,
-            Change::Delete => self.delete(ctx, &req.prior_state).await,
-        };
-        resp.private = req.planned_private;
-        resp
-    }
-
-    async fn import(&self, ctx: &Context, id: &str) -> ImportResponse {
-        let client = match self.shared.client(ctx) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+    async fn import(&self, client: &Client, id: &str) -> Result<RoleModel, Diagnostics> {
         let key = id.trim();
-        let role = match self.find(&client, key).await {
-            Ok(r) => r,
-            Err(d) => return d.into(),
-        };
+        let role = find(client, key).await?;
         if role.role_type.as_deref() == Some("system") {
-            return Diagnostic::error(
+            return Err(Diagnostic::error(
                 format!(
                     "\"{}\" is a system role, use the marketo_role data source",
                     role.name
@@ -597,181 +438,25 @@ impl Resource for ApiOnlyRole {
                     role.name, role.id, role.name
                 ),
             )
-            .into();
+            .into());
         }
         match client.get_role(role.id).await {
-            Ok(Some(detail)) => ImportResponse {
-                imported: vec![ImportedResource {
-                    state: state_of(&detail, None),
-                    private: Vec::new(),
-                }],
-                diagnostics: Diagnostics::new(),
-            },
-            Ok(None) => Diagnostic::error(
+            Ok(Some(detail)) => Ok(state_of(&detail, None)),
+            Ok(None) => Err(Diagnostic::error(
                 "Cannot import the role: not found",
                 format!(
                     "The role \"{}\" (id {}) was deleted while it was being imported.",
                     role.name, role.id
                 ),
             )
-            .into(),
+            .into()),
             Err(e) if e.kind() == ErrorKind::EndpointMissing => {
-                endpoint_missing("role", INSTEAD).into()
+                Err(endpoint_missing("role", INSTEAD).into())
             }
-            Err(e) => api_error(&format!("reading the role \"{}\"", role.name), &e).into(),
+            Err(e) => Err(api_error(&format!("reading the role \"{}\"", role.name), &e).into()),
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(name: &str, description: Option<&str>, permissions: &[&str]) -> Value {
-        Value::object([
-            ("id", Value::Null),
-            ("name", Value::string(name)),
-            ("description", Value::opt(description)),
-            (
-                "permissions",
-                Value::set_of(permissions.iter().map(|p| Value::string(*p))),
-            ),
-            ("type", Value::Null),
-        ])
-    }
-
-    fn paths(d: &Diagnostics) -> Vec<String> {
-        d.iter()
-            .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
-            .collect()
-    }
-
-    #[test]
-    fn schema_is_valid() {
-        assert!(!schema().check().has_errors(), "{}", schema().check());
-    }
-
-    #[test]
-    fn good_config_passes() {
-        let d = check_config(&config("Sync", Some("x"), &["Read-Write Lead"]));
-        assert!(d.is_empty(), "{d}");
-        assert!(check_config(&config("Sync", None, &[])).is_empty());
-    }
-
-    #[test]
-    fn unknown_permission_points_at_permissions_with_a_suggestion() {
-        let d = check_config(&config("Sync", None, &["Read-Write Leads"]));
-        assert!(d.has_errors());
-        assert_eq!(paths(&d), vec!["permissions"]);
-        assert!(
-            d.to_string().contains("Did you mean \"Read-Write Lead\""),
-            "{d}"
-        );
-        let d = check_config(&config("Sync", None, &["Access Users"]));
-        assert!(d.to_string().contains("grant them nothing"), "{d}");
-    }
-
-    #[test]
-    fn empty_description_is_refused_with_the_hint() {
-        let d = check_config(&config("Sync", Some(""), &[]));
-        assert_eq!(paths(&d), vec!["description"]);
-        assert!(d.to_string().contains("Omit the `description`"), "{d}");
-        let long = "x".repeat(256);
-        let d = check_config(&config("Sync", Some(&long), &[]));
-        assert!(d.to_string().contains("at most 255"), "{d}");
-    }
-
-    #[test]
-    fn names_are_checked() {
-        let d = check_config(&config(" ", None, &[]));
-        assert_eq!(paths(&d), vec!["name"]);
-        let d = check_config(&config(&"n".repeat(51), None, &[]));
-        assert!(d.to_string().contains("at most 50"), "{d}");
-        assert!(check_config(&config(&"n".repeat(50), None, &[])).is_empty());
-    }
-
-    #[test]
-    fn unknown_values_are_not_checked() {
-        let c = Value::object([
-            ("name", Value::Unknown),
-            ("description", Value::Unknown),
-            ("permissions", Value::Unknown),
-        ]);
-        assert!(check_config(&c).is_empty());
-        let c = config("Sync", None, &[]).with_attr(
-            "permissions",
-            Value::set_of([Value::Unknown, Value::string("Nope Nope")]),
-        );
-        assert_eq!(check_config(&c).len(), 1);
-    }
-
-    #[test]
-    fn state_from_marketo() {
-        let detail: RoleDetail = serde_json::from_value(serde_json::json!({
-            "id": 102, "name": "Sync", "description": "", "type": "custom",
-            "isHidden": false, "isOnlyAllZones": false,
-            "permissions": ["Read-Only Lead", "Read-Write Lead"]
-        }))
-        .unwrap();
-        let s = state_of(&detail, None);
-        assert_eq!(s.get("id").as_str(), Some("102"));
-        assert!(s.get("description").is_null());
-        assert_eq!(s.get("type").as_str(), Some("custom"));
-        assert_eq!(
-            s.get("permissions"),
-            &Value::set_of([
-                Value::string("Read-Write Lead"),
-                Value::string("Read-Only Lead")
-            ])
-        );
-        // Same names apart from case: the configuration's spelling is kept.
-        let planned = config("Sync", None, &["read-only lead", "Read-Write Lead"]);
-        let s = state_of(&detail, Some(&planned));
-        assert!(
-            s.get("permissions")
-                .elements()
-                .any(|p| p.as_str() == Some("read-only lead"))
-        );
-    }
-
-    #[test]
-    fn holders_are_taken_from_the_message() {
-        assert_eq!(
-            holders_from_message("Role 'Sync' is assigned to users: a@x.io, b@x.io"),
-            vec!["a@x.io", "b@x.io"]
-        );
-        assert!(holders_from_message("something else").is_empty());
-        let err = marketo::Error::new(ErrorKind::InUse, "Role 'Sync' is assigned to users: a@x.io");
-        let d = in_use_diagnostic("Sync", &err);
-        assert!(d.detail.contains("\"a@x.io\""), "{d}");
-        assert!(
-            d.detail.contains("Remove those role assignments first"),
-            "{d}"
-        );
-    }
-
-    #[test]
-    fn plan_keeps_computed_values_on_update() {
-        let prior = config("Sync", None, &["Read-Write Lead"])
-            .with_attr("id", Value::string("101"))
-            .with_attr("type", Value::string("custom"));
-        let proposed = config("Sync 2", None, &["Read-Write Lead"]);
-        let req = PlanRequest {
-            prior_state: prior,
-            proposed_new_state: proposed.clone(),
-            config: proposed,
-            prior_private: Vec::new(),
-            client_capabilities: Default::default(),
-        };
-        let role = ApiOnlyRole::new(Arc::new(Shared::default()));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let resp = rt.block_on(role.plan(&Context::default(), req));
-        assert!(resp.diagnostics.is_empty());
-        assert_eq!(resp.planned_state.get("id").as_str(), Some("101"));
-        assert_eq!(resp.planned_state.get("type").as_str(), Some("custom"));
-        assert_eq!(resp.planned_state.get("name").as_str(), Some("Sync 2"));
-        assert!(resp.requires_replace.is_empty());
-    }
-}
+mod tests;

@@ -28,6 +28,7 @@ pub mod codec;
 pub mod diag;
 pub mod docs;
 mod error;
+pub mod model;
 pub mod proto;
 pub mod provider;
 pub mod schema;

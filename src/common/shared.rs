@@ -1,0 +1,33 @@
+//! The configured Marketo client that the provider hands to every resource and data source.
+
+use std::sync::OnceLock;
+
+use crate::marketo::Client;
+use crate::plugin::{Context, Diagnostic, Diagnostics};
+
+/// What resources and data sources share: the client, set once by `ConfigureProvider`.
+#[derive(Debug, Default)]
+pub struct Shared {
+    client: OnceLock<Client>,
+}
+
+impl Shared {
+    /// The configured client, bound to `ctx` so that `StopProvider` cancels its calls.
+    pub fn client(&self, ctx: &Context) -> Result<Client, Diagnostics> {
+        match self.client.get() {
+            Some(client) => Ok(client.with_cancellation(ctx.cancellation().clone())),
+            None => Err(Diagnostic::error(
+                "Provider not configured",
+                "The marketo provider was used before Terraform configured it. This is a bug in \
+                 Terraform or in the provider; please report it.",
+            )
+            .into_diagnostics()),
+        }
+    }
+
+    /// Records the client `ConfigureProvider` built. A second call (Terraform sends none) keeps
+    /// the first client.
+    pub fn set_client(&self, client: Client) {
+        let _ = self.client.set(client);
+    }
+}

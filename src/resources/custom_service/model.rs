@@ -1,0 +1,93 @@
+//! The schema of `custom_service` and its model: the one place its attribute names are written.
+
+use serde::{Deserialize, Serialize};
+
+use crate::plugin::model::Attr;
+use crate::plugin::{Attribute, Block, Schema, Type};
+
+/// The schema's attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceModel {
+    pub id: Attr<String>,
+    pub display_name: Attr<String>,
+    pub description: Attr<String>,
+    pub api_only_user: Attr<String>,
+    pub client_id: Attr<String>,
+    pub client_secret: Attr<String>,
+}
+
+impl ServiceModel {
+    /// Marketo computes these; they stay as they are on an in-place update and become unknown
+    /// on a replacement.
+    pub(super) fn computed_from(&mut self, other: &ServiceModel) {
+        self.id = other.id.clone();
+        self.client_id = other.client_id.clone();
+        self.client_secret = other.client_secret.clone();
+    }
+}
+
+pub(super) fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new()
+            .description(
+                "A LaunchPoint **custom service**: the Client ID and Client Secret an integration \
+                 uses to obtain access tokens from `/identity/oauth/token`. The tokens act as the \
+                 service's API-only user and carry the permissions of that user's roles.\n\n\
+                 Refer to the user as `marketo_api_only_user.<name>.userid` rather than a \
+                 literal: Terraform then creates the user first and deletes the service before \
+                 the user, which Marketo requires (it refuses to delete a user that still owns a \
+                 service).\n\nService management is not part of Marketo's published API: the \
+                 instance must serve the service endpoints listed in the guide \"Admin endpoints\" \
+                 of the provider documentation (the emulator does). Elsewhere, create the service in the Admin UI and pass its \
+                 credentials to Terraform as sensitive variables.",
+            )
+            .attribute(
+                Attribute::new("id", Type::String)
+                    .computed()
+                    .description("The service's numeric Marketo id, as a string."),
+            )
+            .attribute(
+                Attribute::new("display_name", Type::String)
+                    .required()
+                    .description(
+                        "The name shown in Admin > Integration > LaunchPoint, 1 to 50 \
+                         characters, unique in the instance (compared without regard to case). \
+                         Changing it renames the service in place.",
+                    ),
+            )
+            .attribute(
+                Attribute::new("description", Type::String)
+                    .optional()
+                    .description(
+                        "A description of at most 255 characters. Omit it for none (an empty \
+                         string is refused).",
+                    ),
+            )
+            .attribute(
+                Attribute::new("api_only_user", Type::String)
+                    .required()
+                    .description(
+                        "The `userid` of the active API-only user the service logs in as, \
+                         usually `marketo_api_only_user.<name>.userid`. Marketo cannot change a \
+                         service's user: changing it replaces the service, which gets a new \
+                         Client ID and Secret.",
+                    ),
+            )
+            .attribute(
+                Attribute::new("client_id", Type::String)
+                    .computed()
+                    .description("The Client ID Marketo generated for the service."),
+            )
+            .attribute(
+                Attribute::new("client_secret", Type::String)
+                    .computed()
+                    .sensitive()
+                    .description(
+                        "The Client Secret Marketo generated for the service. Sensitive: it is \
+                         kept in the state, so protect the state accordingly, and mark outputs \
+                         that carry it `sensitive = true`.",
+                    ),
+            ),
+    )
+}

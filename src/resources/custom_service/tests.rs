@@ -1,0 +1,122 @@
+use super::*;
+use crate::common::crud::Crud;
+use crate::plugin::model::{self, check_model};
+use crate::plugin::{Context, PlanRequest, PlanResponse, Resource, Value};
+
+fn m(v: &Value) -> ServiceModel {
+    model::from_value(v).unwrap()
+}
+
+#[test]
+fn model_matches_schema() {
+    check_model::<ServiceModel>(&schema().value_type(), true).unwrap();
+}
+
+fn config(name: &str, description: Option<&str>, user: &str) -> Value {
+    Value::object([
+        ("id", Value::Null),
+        ("display_name", Value::string(name)),
+        ("description", Value::opt(description)),
+        ("api_only_user", Value::string(user)),
+        ("client_id", Value::Null),
+        ("client_secret", Value::Null),
+    ])
+}
+
+fn prior() -> Value {
+    config("Sync", None, "sync@example.com")
+        .with_attr("id", Value::string("7"))
+        .with_attr("client_id", Value::string("cid"))
+        .with_attr("client_secret", Value::string("s3cr3t-s3cr3t-s3cr3t"))
+}
+
+fn plan(prior: Value, proposed: Value) -> PlanResponse {
+    let svc = Crud(CustomService::new(Arc::new(Shared::default())));
+    let req = PlanRequest {
+        prior_state: prior,
+        proposed_new_state: proposed.clone(),
+        config: proposed,
+        prior_private: Vec::new(),
+        client_capabilities: Default::default(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(svc.plan(&Context::default(), req))
+}
+
+#[test]
+fn schema_is_valid_and_secret_is_sensitive() {
+    let s = schema();
+    assert!(!s.check().has_errors(), "{}", s.check());
+    let secret = s
+        .block
+        .attributes
+        .iter()
+        .find(|a| a.name == "client_secret")
+        .unwrap();
+    assert!(secret.sensitive && secret.computed);
+}
+
+#[test]
+fn checks() {
+    assert!(check_config(&m(&config("Sync", Some("d"), "u@x.io"))).is_empty());
+    let d = check_config(&m(&config("", Some(""), " ")));
+    let paths: Vec<String> = d
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(paths, vec!["display_name", "description", "api_only_user"]);
+    let d = check_config(&m(&config(&"n".repeat(51), None, "u")));
+    assert!(d.to_string().contains("at most 50"), "{d}");
+}
+
+#[test]
+fn plan_in_place_keeps_credentials() {
+    let proposed = prior()
+        .with_attr("display_name", Value::string("Sync 2"))
+        .with_attr("description", Value::string("new"));
+    let resp = plan(prior(), proposed);
+    assert!(resp.requires_replace.is_empty());
+    assert_eq!(resp.planned_state.get("client_id").as_str(), Some("cid"));
+    assert_eq!(resp.planned_state.get("id").as_str(), Some("7"));
+}
+
+#[test]
+fn plan_new_owner_replaces() {
+    let proposed = prior().with_attr("api_only_user", Value::string("other@example.com"));
+    let resp = plan(prior(), proposed);
+    assert_eq!(
+        resp.requires_replace,
+        vec![AttributePath::root("api_only_user")]
+    );
+    assert_eq!(resp.planned_state.get("client_secret"), &Value::Unknown);
+    let proposed = prior().with_attr("api_only_user", Value::Unknown);
+    assert_eq!(plan(prior(), proposed).requires_replace.len(), 1);
+}
+
+#[test]
+fn state_carries_the_secret_but_errors_do_not() {
+    let detail: ServiceDetail = serde_json::from_value(serde_json::json!({
+        "id": 3, "displayName": "S", "description": null, "service": "Custom",
+        "apiOnlyUser": "u@x.io", "clientId": "cid", "clientSecret": "ABCDEFGHsecret123456"
+    }))
+    .unwrap();
+    let sm = state_of(&detail, None);
+    let s = model::to_value(&sm).unwrap();
+    assert_eq!(
+        s.get("client_secret").as_str(),
+        Some("ABCDEFGHsecret123456")
+    );
+    assert_eq!(s.get("id").as_str(), Some("3"));
+    assert!(s.get("description").is_null());
+    let err = marketo::Error::new(ErrorKind::Validation, "owner is not API-only");
+    let d = write_error("creating", &sm, &err).to_string();
+    assert!(!d.contains("ABCDEFGHsecret123456"));
+    let err = marketo::Error::new(ErrorKind::EndpointMissing, "no");
+    assert!(
+        write_error("creating", &sm, &err)
+            .summary
+            .contains("no LaunchPoint service management")
+    );
+}
