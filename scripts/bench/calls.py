@@ -5,8 +5,8 @@
     calls.py LOG FIRST_LINE LAST_LINE   (1-based, inclusive; FIRST > LAST means none)
 
 Prints one JSON object: `api` (calls other than /identity/), `identity` (token calls), `errors`
-(API calls answered with an HTTP error or a Marketo error code), and `endpoints`, the API calls by
-method and path with ids replaced by {id}. Standard library only.
+(API calls answered with an HTTP error or a Marketo error code), `endpoints`, the API calls by
+method and path with ids replaced by {id}, and `refused`, the errors by the same key. Standard library only.
 """
 
 import collections
@@ -33,6 +33,7 @@ def main():
     log, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     api = identity = errors = 0
     endpoints = collections.Counter()
+    refused = collections.Counter()
     try:
         with open(log) as f:
             for number, line in enumerate(f, 1):
@@ -48,14 +49,17 @@ def main():
                     identity += 1
                     continue
                 api += 1
-                endpoints[endpoint(rec.get("method", "?"), path)] += 1
+                ep = endpoint(rec.get("method", "?"), path)
+                endpoints[ep] += 1
                 if rec.get("status", 200) >= 400 or rec.get("code") not in (None, 0):
                     errors += 1
+                    refused[ep] += 1
     except FileNotFoundError:
         pass
     print(json.dumps({
         "api": api, "identity": identity, "errors": errors,
         "endpoints": dict(sorted(endpoints.items())),
+        "refused": dict(sorted(refused.items())),
     }))
 
 
