@@ -1,4 +1,5 @@
-//! `marketo_permissions`: the Access API permission names a `marketo_api_only_role` can grant.
+//! `marketo_permissions`: the permission names a `marketo_api_only_role` can grant, with the
+//! group of each (Access API, or Access Admin for "Access Users").
 
 use std::sync::Arc;
 
@@ -29,9 +30,11 @@ fn schema() -> Schema {
         0,
         Block::new()
             .description(
-                "The Access API permission names a `marketo_api_only_role` can grant, as the \
-                 instance lists them (`roles/permissions.json`), or the provider's own list of \
-                 the names Marketo documents when the instance does not serve that endpoint.",
+                "The permission names a `marketo_api_only_role` can grant, as the instance lists \
+                 them (`roles/permissions.json`), or the provider's own list of the names Marketo \
+                 documents when the instance does not serve that endpoint: the Access API group, \
+                 and `Access Users` of the Access Admin group, which Marketo's User Management \
+                 API needs.",
             )
             .attribute(
                 Attribute::new("id", Type::String)
@@ -42,6 +45,15 @@ fn schema() -> Schema {
                 Attribute::new("names", Type::list(Type::String))
                     .computed()
                     .description("The permission names, sorted, e.g. `Read-Write Lead`."),
+            )
+            .attribute(
+                Attribute::new("groups", Type::map(Type::String))
+                    .computed()
+                    .description(
+                        "The group of each name in `names`, as Marketo's Admin UI files it: \
+                         `Access API`, or `Access Admin` (for `Access Users`). For example \
+                         `groups[\"Access Users\"]` is `Access Admin`.",
+                    ),
             ),
     )
 }
@@ -49,10 +61,24 @@ fn schema() -> Schema {
 fn state(mut names: Vec<String>) -> Value {
     names.sort();
     names.dedup();
+    let groups = Value::map(
+        names
+            .iter()
+            .map(|n| (n.clone(), Value::string(checks::permission_group(n)))),
+    );
     Value::object([
         ("id", Value::string("permissions")),
         ("names", Value::list(names.into_iter().map(Value::String))),
+        ("groups", groups),
     ])
+}
+
+/// The names Marketo documents, both groups.
+fn own_list() -> Vec<String> {
+    checks::grantable_permissions()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 #[async_trait]
@@ -72,12 +98,8 @@ impl DataSource for PermissionsDataSource {
         };
         let names = match client.list_permissions().await {
             Ok(names) if !names.is_empty() => names,
-            Ok(_) => checks::access_api_permissions()
-                .map(str::to_string)
-                .collect(),
-            Err(e) if e.kind() == ErrorKind::EndpointMissing => checks::access_api_permissions()
-                .map(str::to_string)
-                .collect(),
+            Ok(_) => own_list(),
+            Err(e) if e.kind() == ErrorKind::EndpointMissing => own_list(),
             Err(e) => {
                 return api_error("listing the permission names", &e).into();
             }
@@ -100,6 +122,15 @@ mod tests {
         assert_eq!(
             s.get("names"),
             &Value::list([Value::string("a"), Value::string("b")])
+        );
+        let s = state(own_list());
+        assert_eq!(
+            s.get("groups").get("Access Users").as_str(),
+            Some("Access Admin")
+        );
+        assert_eq!(
+            s.get("groups").get("Read-Write Lead").as_str(),
+            Some("Access API")
         );
     }
 }

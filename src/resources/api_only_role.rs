@@ -13,6 +13,7 @@ use super::{
     api_error, api_error_at, checks, endpoint_missing, gone_warning, numeric_id, optional_text,
     parse_id, unchanged,
 };
+use crate::admin_endpoints;
 use crate::marketo::{self, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, Context, Diagnostic,
@@ -53,8 +54,9 @@ fn schema() -> Schema {
                 "A custom Marketo role for **API-only users**: a name and a set of Access API \
                  permissions. Assign it to a `marketo_api_only_user` through its \
                  `role_assignment`. Marketo applies only permissions of the *Access API* group to \
-                 API-only users, so only those are accepted; the `marketo_permissions` data source \
-                 lists them.\n\nRole management is not part of Marketo's published API: the \
+                 API-only users, so only those are accepted, with `Access Users` of the *Access \
+                 Admin* group, which the User Management API needs; the `marketo_permissions` data \
+                 source lists them with their group.\n\nRole management is not part of Marketo's published API: the \
                  instance must serve the role endpoints listed in the guide \"Admin endpoints\" of \
                  the provider documentation (the emulator does). Elsewhere, create the role in \
                  the Admin UI and read it with the `marketo_role` data source.",
@@ -82,9 +84,11 @@ fn schema() -> Schema {
                     .description(
                         "The Access API permission names the role grants, e.g. \
                          `\"Read-Write Lead\"`. The set is authoritative: the role holds exactly \
-                         these. An unknown name is an error that suggests the closest valid one; \
-                         admin permissions such as `\"Access Users\"` are refused because they \
-                         grant an API-only user nothing. May be empty.",
+                         these. An unknown name is an error that suggests the closest valid one. \
+                         Besides the Access API group, `\"Access Users\"` (Access Admin group) is \
+                         accepted, because Marketo's User Management API needs it; other admin \
+                         permissions such as `\"Access Roles\"` are refused because they grant an \
+                         API-only user nothing. May be empty.",
                     ),
             )
             .attribute(
@@ -528,10 +532,15 @@ impl Resource for ApiOnlyRole {
         }
     }
 
-    async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: &Context, req: PlanRequest) -> PlanResponse {
         let diagnostics = check_config(&req.config);
         if diagnostics.has_errors() {
             return diagnostics.into();
+        }
+        // Issue 10: refused here, before anything is written, where the endpoints are missing.
+        let refusal = admin_endpoints::refuse_at_plan(&self.shared, ctx, &req, "role", INSTEAD);
+        if let Some(d) = refusal.await {
+            return d.into();
         }
         let planned_state = if req.is_create() {
             schema().mark_computed_nulls_unknown(&req.proposed_new_state)
@@ -667,8 +676,9 @@ mod tests {
             d.to_string().contains("Did you mean \"Read-Write Lead\""),
             "{d}"
         );
-        let d = check_config(&config("Sync", None, &["Access Users"]));
+        let d = check_config(&config("Sync", None, &["Access Roles"]));
         assert!(d.to_string().contains("grant them nothing"), "{d}");
+        assert!(check_config(&config("Sync", None, &["Access Users"])).is_empty());
     }
 
     #[test]

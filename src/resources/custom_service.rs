@@ -13,6 +13,7 @@ use super::{
     api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_text, parse_id,
     unchanged,
 };
+use crate::admin_endpoints;
 use crate::marketo::{self, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, Context, Diagnostic,
@@ -365,10 +366,21 @@ impl Resource for CustomService {
         }
     }
 
-    async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: &Context, req: PlanRequest) -> PlanResponse {
         let diagnostics = check_config(&req.config);
         if diagnostics.has_errors() {
             return diagnostics.into();
+        }
+        // Issue 10: refused here, before anything is written, where the endpoints are missing.
+        let refusal = admin_endpoints::refuse_at_plan(
+            &self.shared,
+            ctx,
+            &req,
+            "LaunchPoint service",
+            INSTEAD,
+        );
+        if let Some(d) = refusal.await {
+            return d.into();
         }
         if req.is_create() {
             return PlanResponse {

@@ -197,8 +197,8 @@ async fn validation_and_refusals() {
     let text = out.flat();
     assert!(text.contains("Did you mean \"Read-Write Lead\""), "{text}");
     assert!(text.contains("permissions"), "{text}");
-    // An admin permission grants an API-only user nothing.
-    tf.config(&role_config("Admin-ish", None, &["Access Users"]));
+    // An admin permission that no API operation needs grants an API-only user nothing.
+    tf.config(&role_config("Admin-ish", None, &["Access Roles"]));
     let text = tf.fails(&plan).flat();
     assert!(text.contains("grant them nothing"), "{text}");
     // An empty description: omit it instead.
@@ -334,7 +334,7 @@ async fn an_instance_without_the_admin_endpoints() {
     tf.apply();
     assert_eq!(
         tf.output("permission_count"),
-        serde_json::json!(marketo_emulator::access_api_permissions().len())
+        serde_json::json!(marketo_emulator::grantable_permissions().len())
     );
     assert!(created_roles(&emu).is_empty());
 }

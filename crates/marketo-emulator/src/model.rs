@@ -25,16 +25,36 @@ pub(crate) const ADMIN_ROLE_NAME: &str = "Emulator API Admin";
 pub(crate) const ADMIN_SERVICE_NAME: &str = "Emulator Admin Service";
 /// The one workspace id meaning "all workspaces".
 pub(crate) const ALL_ZONES: i32 = 0;
-/// Permission every `/userservice` call needs.
+/// Permission every `/userservice` call needs (Access API group).
 pub(crate) const UM_PERMISSION: &str = "Access User Management Api";
+/// The other permission every `/userservice` call needs (Access Admin group).
+pub(crate) const USERS_PERMISSION: &str = "Access Users";
 /// First id given to a custom role, as in Marketo's samples.
 pub(crate) const FIRST_CUSTOM_ROLE_ID: i32 = 101;
 
-static PERMISSIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut v: Vec<&'static str> = include_str!("../../../data/access-api-permissions.txt")
+/// The names of a permission file, sorted: one a line, `#` starts a comment line.
+fn names(file: &'static str) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = file
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+static PERMISSIONS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| names(include_str!("../../../data/access-api-permissions.txt")));
+
+static ADMIN_PERMISSIONS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| names(include_str!("../../../data/access-admin-permissions.txt")));
+
+static GRANTABLE: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&'static str> = PERMISSIONS
+        .iter()
+        .chain(ADMIN_PERMISSIONS.iter())
+        .copied()
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -46,9 +66,20 @@ pub fn access_api_permissions() -> &'static [&'static str] {
     PERMISSIONS.as_slice()
 }
 
+/// The Access Admin permission names a role may grant because an API operation needs them
+/// (`Access Users`, for User Management), sorted by name.
+pub fn access_admin_permissions() -> &'static [&'static str] {
+    ADMIN_PERMISSIONS.as_slice()
+}
+
+/// Every permission name a role may grant: both groups, sorted by name.
+pub fn grantable_permissions() -> &'static [&'static str] {
+    GRANTABLE.as_slice()
+}
+
 /// The canonical spelling of a permission name, if it is one.
 pub(crate) fn canonical_permission(name: &str) -> Option<&'static str> {
-    PERMISSIONS.iter().copied().find(|p| *p == name)
+    GRANTABLE.iter().copied().find(|p| *p == name)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +173,7 @@ pub(crate) struct State {
 impl State {
     /// A fresh instance: system roles, two workspaces, and the admin role, user and service.
     pub fn seed(client_id: &str, client_secret: &str, now: DateTime<Utc>) -> State {
-        let all: BTreeSet<String> = access_api_permissions()
+        let all: BTreeSet<String> = grantable_permissions()
             .iter()
             .map(|p| (*p).to_string())
             .collect();
@@ -187,7 +218,7 @@ impl State {
                 id: ADMIN_ROLE_ID,
                 name: ADMIN_ROLE_NAME.to_string(),
                 description: Some(
-                    "Seeded by marketo-emulator: every Access API permission".to_string(),
+                    "Seeded by marketo-emulator: every permission a role may grant".to_string(),
                 ),
                 system: false,
                 hidden: false,
@@ -541,6 +572,8 @@ mod tests {
         assert!(s.check().is_ok());
         assert!(access_api_permissions().contains(&UM_PERMISSION));
         assert!(s.permissions_of(ADMIN_USER_ID).contains(UM_PERMISSION));
+        assert!(s.permissions_of(ADMIN_USER_ID).contains(USERS_PERMISSION));
+        assert!(grantable_permissions().contains(&USERS_PERMISSION));
         let snap = s.snapshot();
         assert_eq!(snap.users.len(), 1);
         assert_eq!(snap.services[0].client_id, "id");
