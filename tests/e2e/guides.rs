@@ -13,7 +13,7 @@ fn skip_unless(major: u32, minor: u32, why: &str) -> bool {
         return false;
     }
     eprintln!(
-        "{why} need Terraform {major}.{minor}; skipped on {:?}",
+        "{why}: needs Terraform {major}.{minor}; skipped on {:?}",
         support::terraform::version()
     );
     true

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use marketo_date::format_answer;
 
-/// Version of the state file format.
-pub(crate) const STATE_VERSION: u32 = 1;
+/// Version of the state file format: 2 since "Access Users" is grantable (version 1 files are
+/// upgraded on load, see [`State::upgrade`]).
+pub(crate) const STATE_VERSION: u32 = 2;
 
 /// Id of the seeded custom role holding every Access API permission.
 pub const ADMIN_ROLE_ID: i32 = 101;
@@ -336,6 +337,20 @@ impl State {
         self.users
             .values()
             .find(|u| u.userid.eq_ignore_ascii_case(userid))
+    }
+
+    /// Upgrades a state file of an older format. Version 1 was written before "Access Users" was
+    /// grantable and needed for User Management: every role holding "Access User Management Api"
+    /// gets it too, as the seed now gives both, so that its services keep the access they had.
+    pub fn upgrade(&mut self) {
+        if self.version == 1 {
+            for role in self.roles.values_mut() {
+                if role.permissions.contains(UM_PERMISSION) {
+                    role.permissions.insert(USERS_PERMISSION.to_string());
+                }
+            }
+            self.version = 2;
+        }
     }
 
     /// Union of the Access API permissions of the user's roles.
