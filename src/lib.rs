@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants between modules.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod admin_endpoints;
 pub mod common;
 pub mod data_sources;
 pub mod provider;

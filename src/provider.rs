@@ -298,8 +298,8 @@ fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> 
                 &format!("Missing {what}"),
                 format!(
                     "Set `{}` in the provider block or the environment variable {}: the {what} of a \
-                     LaunchPoint custom service whose API-only user may manage users (Access API \
-                     permission \"Access User Management Api\").",
+                     LaunchPoint custom service whose API-only user may manage users (permissions \
+                     \"Access User Management Api\" and \"Access Users\").",
                     setting.attr, setting.env
                 ),
             ));
@@ -329,7 +329,10 @@ fn provider_schema() -> Schema {
             .description(
                 "Manages Marketo Engage API-only roles, API-only users and LaunchPoint custom \
                  services. The credentials are those of a custom service whose API-only user holds \
-                 the Access API permission `Access User Management Api`.",
+                 the two permissions Marketo's User Management API needs: `Access User Management \
+                 Api` (Access API group) and `Access Users` (Access Admin group). Roles and \
+                 services need endpoints Marketo does not publish: see the guide \"Using a real \
+                 Marketo instance\".",
             )
             .attribute(s(
                 "munchkin_id",

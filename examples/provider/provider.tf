@@ -7,7 +7,8 @@ terraform {
 }
 
 # Credentials of a LaunchPoint custom service whose API-only user holds a role with the
-# "Access User Management Api" permission. Every setting can come from the environment instead:
+# "Access User Management Api" and "Access Users" permissions. Every setting can come from the
+# environment instead:
 # MARKETO_MUNCHKIN_ID, MARKETO_ENDPOINT, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET.
 provider "marketo" {
   munchkin_id   = "123-ABC-456" # or: endpoint = "https://123-ABC-456.mktorest.com"

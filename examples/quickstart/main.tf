@@ -19,8 +19,11 @@ provider "marketo" {
 resource "marketo_api_only_role" "integration" {
   name        = "Quickstart Integration"
   description = "What the quickstart integration may do through the API"
+  # What a user-management integration needs: Marketo's User Management API requires both
+  # "Access User Management Api" (Access API group) and "Access Users" (Access Admin group).
   permissions = [
     "Access User Management Api",
+    "Access Users",
     "Read-Write Lead",
     "Read-Only Activity",
   ]

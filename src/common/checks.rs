@@ -16,11 +16,48 @@ pub fn access_api_permissions() -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// The Access Admin permission names a role can grant because a published API operation needs
+/// them: "Access Users", which every User Management operation requires (DECISIONS.md).
+const ADMIN_PERMISSIONS_FILE: &str = include_str!("../../data/access-admin-permissions.txt");
+
+/// The group Marketo's Admin UI files the Access API permissions under.
+pub const ACCESS_API: &str = "Access API";
+/// The group of "Access Users" and the other admin permissions.
+pub const ACCESS_ADMIN: &str = "Access Admin";
+
+/// Access Admin permission names a role may grant, in the file's order.
+pub fn access_admin_permissions() -> impl Iterator<Item = &'static str> {
+    ADMIN_PERMISSIONS_FILE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Every permission name a role may grant, both groups, sorted.
+pub fn grantable_permissions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = access_api_permissions()
+        .chain(access_admin_permissions())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// The group a permission name belongs to. Names the provider does not know (an instance may list
+/// more) are taken to be Access API permissions, the only group an instance's list holds besides
+/// the admin names above.
+pub fn permission_group(name: &str) -> &'static str {
+    if access_admin_permissions().any(|p| p == name) {
+        ACCESS_ADMIN
+    } else {
+        ACCESS_API
+    }
+}
+
 /// Permissions of Marketo's Access Admin group and other UI-only groups that people reach for by
-/// mistake: they grant an API-only user nothing.
+/// mistake: no API operation needs them, and they grant an API-only user nothing.
 const NON_API_PERMISSIONS: &[&str] = &[
     "Access Admin",
-    "Access Users",
     "Access Roles",
     "Access Event Partners",
     "Access Integration",
@@ -34,7 +71,8 @@ const NON_API_PERMISSIONS: &[&str] = &[
 
 /// Checks one permission name, suggesting the closest valid one when it is unknown.
 pub fn permission(name: &str) -> Result<(), String> {
-    if access_api_permissions().any(|p| p == name) {
+    let valid = grantable_permissions();
+    if valid.contains(&name) {
         return Ok(());
     }
     if NON_API_PERMISSIONS
@@ -43,25 +81,18 @@ pub fn permission(name: &str) -> Result<(), String> {
     {
         return Err(format!(
             "\"{name}\" is not an Access API permission. Only permissions of the \"Access API\" group \
-             apply to API-only users; admin and UI permissions grant them nothing. The valid names are \
-             listed by the marketo_permissions data source."
+             apply to API-only users, with \"Access Users\" of the Access Admin group, which the \
+             User Management API needs; other admin and UI permissions grant them nothing. The valid \
+             names are listed by the marketo_permissions data source."
         ));
     }
-    let closest = access_api_permissions()
-        .map(|p| {
-            (
-                strsim::jaro_winkler(&p.to_lowercase(), &name.to_lowercase()),
-                p,
-            )
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match closest {
-        Some((score, best)) if score > 0.75 => Err(format!(
+    match closest(name, valid.iter().copied()) {
+        Some(best) => Err(format!(
             "\"{name}\" is not an Access API permission. Did you mean \"{best}\"?"
         )),
-        _ => Err(format!(
+        None => Err(format!(
             "\"{name}\" is not an Access API permission. Valid names: {}.",
-            access_api_permissions().collect::<Vec<_>>().join(", ")
+            valid.join(", ")
         )),
     }
 }
@@ -183,8 +214,23 @@ mod tests {
 
     #[test]
     fn admin_permissions_are_refused_with_the_reason() {
-        let err = permission("Access Users").unwrap_err();
-        assert!(err.contains("grant them nothing"), "{err}");
+        for name in ["Access Roles", "Access Event Partners", "access admin"] {
+            let err = permission(name).unwrap_err();
+            assert!(err.contains("grant them nothing"), "{err}");
+        }
+    }
+
+    /// Issue 10: User Management needs "Access Users" of the Access Admin group.
+    #[test]
+    fn access_users_is_grantable_and_grouped() {
+        assert!(permission("Access Users").is_ok());
+        assert_eq!(permission_group("Access Users"), ACCESS_ADMIN);
+        assert_eq!(permission_group("Read-Write Lead"), ACCESS_API);
+        let all = grantable_permissions();
+        assert_eq!(all.len(), 36);
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
+        let err = permission("Access User").unwrap_err();
+        assert!(err.contains("Did you mean \"Access Users\""), "{err}");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! - reading the request's values into the model, and writing the model back;
 //! - the checks at validate, at plan (errors stop the plan) and again at apply, on the values
 //!   that are known by then, before anything is written;
+//! - the plan-time check that may call the API ([`CrudResource::check_plan`]), made only when
+//!   the plan creates or changes the object;
 //! - which value a create or update writes: the plan (default) or the configuration
 //!   ([`CrudResource::WRITES`]);
 //! - a failed update or delete keeps the prior state, with its diagnostics; a failed create
@@ -133,6 +135,15 @@ pub trait CrudResource: Send + Sync + 'static {
     /// Terraform's proposal.
     fn modify_plan(&self, _plan: &mut Plan<'_, Self::Model>) {}
 
+    /// Checks a plan that would create or change the object (after [`CrudResource::modify_plan`])
+    /// against the instance, before anything is written; errors stop the plan. Not called for a
+    /// plan that leaves the object as it is. `ctx` gives the client
+    /// (`self.shared().client(ctx)`), which may be unconfigured at plan. The default finds
+    /// nothing.
+    async fn check_plan(&self, _ctx: &Context, _plan: &Plan<'_, Self::Model>) -> Diagnostics {
+        Diagnostics::new()
+    }
+
     /// Creates the object described by `planned` (or the configuration, see
     /// [`CrudResource::WRITES`]).
     async fn create(
@@ -161,6 +172,12 @@ pub trait CrudResource: Send + Sync + 'static {
 
     /// Finds an existing object by the id given to `terraform import`.
     async fn import(&self, client: &Client, id: &str) -> Result<Self::Model, Diagnostics>;
+}
+
+/// True when a plan from `prior` (`None`: a create) to `planned`, both as the model writes them,
+/// would write the object: a create, or a change. A plan with nothing to do writes nothing.
+pub fn plan_writes(prior: Option<&Value>, planned: &Value) -> bool {
+    prior.is_none_or(|prior| prior != planned)
 }
 
 /// A [`CrudResource`] served as the protocol's [`Resource`].
@@ -323,7 +340,7 @@ impl<R: CrudResource> Resource for Crud<R> {
         }
     }
 
-    async fn plan(&self, _ctx: &Context, req: PlanRequest) -> PlanResponse {
+    async fn plan(&self, ctx: &Context, req: PlanRequest) -> PlanResponse {
         let decoded = Self::decode("configuration", &req.config).and_then(|config| {
             let prior = Self::decode_opt("prior state", &req.prior_state)?;
             Ok((config, prior))
@@ -332,7 +349,7 @@ impl<R: CrudResource> Resource for Crud<R> {
             Ok(v) => v,
             Err(d) => return d.into(),
         };
-        let diagnostics = self.0.check(
+        let mut diagnostics = self.0.check(
             &config,
             CheckAt::Plan {
                 prior: prior.as_ref(),
@@ -357,14 +374,27 @@ impl<R: CrudResource> Resource for Crud<R> {
             requires_replace: Vec::new(),
         };
         self.0.modify_plan(&mut plan);
-        match Self::encode(&plan.planned) {
-            Ok(planned_state) => PlanResponse {
-                planned_state,
-                requires_replace: plan.requires_replace,
-                planned_private: req.prior_private,
-                diagnostics,
-            },
-            Err(d) => d.into(),
+        let planned_state = match Self::encode(&plan.planned) {
+            Ok(v) => v,
+            Err(d) => return d.into(),
+        };
+        // The prior state as the model writes it, so that a plan with nothing to do compares
+        // equal whatever Terraform's encoding of it.
+        let prior_state = match plan.prior.map(Self::encode).transpose() {
+            Ok(v) => v,
+            Err(d) => return d.into(),
+        };
+        if plan_writes(prior_state.as_ref(), &planned_state) {
+            diagnostics.extend(self.0.check_plan(ctx, &plan).await);
+            if diagnostics.has_errors() {
+                return diagnostics.into();
+            }
+        }
+        PlanResponse {
+            planned_state,
+            requires_replace: plan.requires_replace,
+            planned_private: req.prior_private,
+            diagnostics,
         }
     }
 
@@ -397,5 +427,129 @@ impl<R: CrudResource> Resource for Crud<R> {
             },
             Err(d) => d.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_creates_and_changes_write() {
+        let a = Value::object([("name", Value::string("a"))]);
+        let b = Value::object([("name", Value::string("b"))]);
+        assert!(plan_writes(None, &a));
+        assert!(plan_writes(Some(&a), &b));
+        assert!(!plan_writes(Some(&a), &a));
+    }
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde::Deserialize;
+
+    use crate::plugin::model::Attr;
+    use crate::plugin::{Attribute, Block, Type};
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Named {
+        name: Attr<String>,
+    }
+
+    /// Counts its `check_plan` calls, and refuses the name "refused".
+    #[derive(Debug, Default)]
+    struct Probed {
+        shared: Shared,
+        checked: AtomicUsize,
+    }
+
+    fn nothing<T>() -> Result<T, Diagnostics> {
+        Err(Diagnostic::error("not in this test", "").into_diagnostics())
+    }
+
+    #[async_trait]
+    impl CrudResource for Probed {
+        type Model = Named;
+        const TYPE_NAME: &'static str = "test_probed";
+
+        fn schema() -> Schema {
+            Schema::new(
+                0,
+                Block::new().attribute(Attribute::new("name", Type::String).required()),
+            )
+        }
+
+        fn shared(&self) -> &Shared {
+            &self.shared
+        }
+
+        fn check(&self, _config: &Named, _at: CheckAt<'_, Named>) -> Diagnostics {
+            Diagnostics::new()
+        }
+
+        async fn check_plan(&self, _ctx: &Context, plan: &Plan<'_, Named>) -> Diagnostics {
+            self.checked.fetch_add(1, Ordering::SeqCst);
+            if plan.planned.name.as_str() == Some("refused") {
+                Diagnostic::error("Refused at plan", "").into_diagnostics()
+            } else {
+                Diagnostics::new()
+            }
+        }
+
+        async fn create(&self, _: &Client, _: &Named) -> Result<Named, Failed<Named>> {
+            nothing().map_err(Failed::from)
+        }
+
+        async fn read(&self, _: &Client, _: &Named) -> Result<Refreshed<Named>, Diagnostics> {
+            nothing()
+        }
+
+        async fn update(&self, _: &Client, _: &Named, _: &Named) -> Result<Named, Failed<Named>> {
+            nothing().map_err(Failed::from)
+        }
+
+        async fn delete(&self, _: &Client, _: &Named) -> Result<(), Diagnostics> {
+            nothing()
+        }
+
+        async fn import(&self, _: &Client, _: &str) -> Result<Named, Diagnostics> {
+            nothing()
+        }
+    }
+
+    fn plan_req(prior: Value, proposed: Value) -> PlanRequest {
+        PlanRequest {
+            prior_state: prior,
+            proposed_new_state: proposed.clone(),
+            config: proposed,
+            prior_private: Vec::new(),
+            client_capabilities: Default::default(),
+        }
+    }
+
+    /// The async plan hook runs for creates and changes only, and its errors stop the plan.
+    #[tokio::test]
+    async fn check_plan_runs_only_when_the_plan_writes() {
+        let r = Crud(Probed::default());
+        let ctx = Context::default();
+        let named = |n: &str| Value::object([("name", Value::string(n))]);
+        let checked = |r: &Crud<Probed>| r.0.checked.load(Ordering::SeqCst);
+
+        let resp = r.plan(&ctx, plan_req(Value::Null, named("a"))).await;
+        assert!(!resp.diagnostics.has_errors(), "{}", resp.diagnostics);
+        assert_eq!(checked(&r), 1, "create");
+
+        let resp = r.plan(&ctx, plan_req(named("a"), named("b"))).await;
+        assert!(!resp.diagnostics.has_errors(), "{}", resp.diagnostics);
+        assert_eq!(checked(&r), 2, "change");
+
+        let resp = r.plan(&ctx, plan_req(named("a"), named("a"))).await;
+        assert!(resp.diagnostics.is_empty(), "{}", resp.diagnostics);
+        assert_eq!(resp.planned_state, named("a"));
+        assert_eq!(checked(&r), 2, "no change: not asked");
+
+        let resp = r.plan(&ctx, plan_req(named("a"), named("refused"))).await;
+        assert!(resp.diagnostics.to_string().contains("Refused at plan"));
+        assert!(resp.planned_state.is_null());
+        assert_eq!(checked(&r), 3);
     }
 }

@@ -28,7 +28,8 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
         }
         ErrorKind::AccessDenied => {
             " The provider's API-only user lacks a permission: its role needs the Access API \
-             permission \"Access User Management Api\" (and, on a real instance, Access Users)."
+             permission \"Access User Management Api\" and the Access Admin permission \
+             \"Access Users\" (Marketo's message names the one missing)."
         }
         ErrorKind::RateLimited => {
             " Marketo's shared limits (100 calls per 20 s, 10 at once) stayed exhausted through every \

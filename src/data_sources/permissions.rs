@@ -1,5 +1,7 @@
-//! `marketo_permissions`: the Access API permission names a `marketo_api_only_role` can grant.
+//! `marketo_permissions`: the permission names a `marketo_api_only_role` can grant, with the
+//! group of each (Access API, or Access Admin for "Access Users").
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -16,6 +18,8 @@ use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
 pub struct PermissionsModel {
     pub id: Attr<String>,
     pub names: Attr<Vec<Attr<String>>>,
+    /// The group of each name: `Access API` or `Access Admin`.
+    pub groups: Attr<BTreeMap<String, Attr<String>>>,
 }
 
 /// `marketo_permissions`.
@@ -36,9 +40,11 @@ fn schema() -> Schema {
         0,
         Block::new()
             .description(
-                "The Access API permission names a `marketo_api_only_role` can grant, as the \
-                 instance lists them (`roles/permissions.json`), or the provider's own list of \
-                 the names Marketo documents when the instance does not serve that endpoint.",
+                "The permission names a `marketo_api_only_role` can grant, as the instance lists \
+                 them (`roles/permissions.json`), or the provider's own list of the names Marketo \
+                 documents when the instance does not serve that endpoint: the Access API group, \
+                 and `Access Users` of the Access Admin group, which Marketo's User Management \
+                 API needs.",
             )
             .attribute(
                 Attribute::new("id", Type::String)
@@ -49,6 +55,15 @@ fn schema() -> Schema {
                 Attribute::new("names", Type::list(Type::String))
                     .computed()
                     .description("The permission names, sorted, e.g. `Read-Write Lead`."),
+            )
+            .attribute(
+                Attribute::new("groups", Type::map(Type::String))
+                    .computed()
+                    .description(
+                        "The group of each name in `names`, as Marketo's Admin UI files it: \
+                         `Access API`, or `Access Admin` (for `Access Users`). For example \
+                         `groups[\"Access Users\"]` is `Access Admin`.",
+                    ),
             ),
     )
 }
@@ -56,10 +71,26 @@ fn schema() -> Schema {
 fn state(mut names: Vec<String>) -> PermissionsModel {
     names.sort();
     names.dedup();
+    let groups = names
+        .iter()
+        .map(|n| {
+            let group = checks::permission_group(n).to_string();
+            (n.clone(), Attr::Known(group))
+        })
+        .collect();
     PermissionsModel {
         id: Attr::Known("permissions".to_string()),
         names: Attr::Known(names.into_iter().map(Attr::Known).collect()),
+        groups: Attr::Known(groups),
     }
+}
+
+/// The names Marketo documents, both groups.
+fn own_list() -> Vec<String> {
+    checks::grantable_permissions()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 #[async_trait]
@@ -82,12 +113,8 @@ impl ModelDataSource for PermissionsDataSource {
     ) -> Result<PermissionsModel, Diagnostics> {
         let names = match client.list_permissions().await {
             Ok(names) if !names.is_empty() => names,
-            Ok(_) => checks::access_api_permissions()
-                .map(str::to_string)
-                .collect(),
-            Err(e) if e.kind() == ErrorKind::EndpointMissing => checks::access_api_permissions()
-                .map(str::to_string)
-                .collect(),
+            Ok(_) => own_list(),
+            Err(e) if e.kind() == ErrorKind::EndpointMissing => own_list(),
             Err(e) => {
                 return Err(api_error("listing the permission names", &e).into());
             }
@@ -113,6 +140,21 @@ mod tests {
                 crate::plugin::Value::string("a"),
                 crate::plugin::Value::string("b")
             ])
+        );
+        let s = state(own_list());
+        let groups = s.groups.known().unwrap();
+        assert_eq!(
+            groups["Access Users"].known().map(String::as_str),
+            Some("Access Admin")
+        );
+        assert_eq!(
+            groups["Read-Write Lead"].known().map(String::as_str),
+            Some("Access API")
+        );
+        let v = crate::plugin::model::to_value(&s).unwrap();
+        assert_eq!(
+            v.get("groups").get("Access Users").as_str(),
+            Some("Access Admin")
         );
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
@@ -18,7 +19,7 @@ use crate::marketo::{
     self, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
 use crate::plugin::model::{Attr, Set};
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Schema};
+use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod model;
 
@@ -285,6 +286,13 @@ impl CrudResource for ApiOnlyRole {
             plan.planned.id = prior.id.clone();
             plan.planned.role_type = prior.role_type.clone();
         }
+    }
+
+    /// Issue 10: refused here, before anything is written, where the endpoints are missing.
+    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, RoleModel>) -> Diagnostics {
+        admin_endpoints::refuse_at_plan(&self.shared, ctx, "role", INSTEAD)
+            .await
+            .unwrap_or_default()
     }
 
     async fn create(

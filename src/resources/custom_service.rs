@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
@@ -15,7 +16,7 @@ use crate::common::{
 };
 use crate::marketo::{self, Client, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
 use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Schema};
+use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod model;
 
@@ -179,6 +180,13 @@ impl CrudResource for CustomService {
         } else {
             plan.planned.computed_from(prior);
         }
+    }
+
+    /// Issue 10: refused here, before anything is written, where the endpoints are missing.
+    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, ServiceModel>) -> Diagnostics {
+        admin_endpoints::refuse_at_plan(&self.shared, ctx, "LaunchPoint service", INSTEAD)
+            .await
+            .unwrap_or_default()
     }
 
     async fn create(

@@ -154,11 +154,18 @@ async fn every_data_source_reads_and_unknown_names_list_what_exists() {
                 .collect()
         })
         .unwrap_or_default();
-    let expected: Vec<String> = marketo_emulator::access_api_permissions()
+    let expected: Vec<String> = marketo_emulator::grantable_permissions()
         .iter()
         .map(|p| (*p).to_string())
         .collect();
     assert_eq!(perm_names, expected);
+    // Each name's group: "Access Users" is the one Access Admin permission a role may grant.
+    assert_eq!(perms["groups"]["Access Users"], "Access Admin");
+    assert_eq!(perms["groups"]["Read-Write Lead"], "Access API");
+    assert_eq!(
+        perms["groups"].as_object().map(|m| m.len()),
+        Some(expected.len())
+    );
 
     tf.assert_no_changes();
 

@@ -4,8 +4,10 @@
 mod data_sources;
 mod faults;
 mod generate;
+mod guides;
 mod provider;
 mod quickstart;
+mod real_instance;
 mod role;
 mod service;
 mod user;

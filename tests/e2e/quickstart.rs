@@ -79,19 +79,56 @@ async fn quickstart_chain_yields_working_credentials() {
         .expect("the new service's credentials obtain a token");
     assert_eq!(token.scope, user.userid);
     assert!(token.expires_in > 0);
-    // The new user's role grants User Management: its token can call the API.
+    assert!(
+        role.permissions.contains(&"Access Users".to_string()),
+        "the quickstart role grants what User Management needs"
+    );
+    // The new user's role grants User Management: with its own token, the service lists the
+    // users and invites one through Marketo's published endpoints.
     let http = reqwest::Client::new();
-    let status = http
-        .get(format!(
-            "{}/userservice/management/v1/users/roles.json",
-            emu.base_url()
+    let um = format!("{}/userservice/management/v1/users", emu.base_url());
+    let listed = http
+        .get(format!("{um}/allusers.json?pageSize=200"))
+        .bearer_auth(token.token.expose())
+        .send()
+        .await
+        .expect("list users with the new token");
+    assert_eq!(listed.status(), 200);
+    let listed: serde_json::Value = listed.json().await.expect("allusers is JSON");
+    assert!(
+        listed
+            .as_array()
+            .is_some_and(|a| a.iter().any(|u| u["userid"] == user.userid.as_str())),
+        "{listed}"
+    );
+    let invited = http
+        .post(format!("{um}/invite.json"))
+        .bearer_auth(token.token.expose())
+        .json(&serde_json::json!({
+            "emailAddress": "invited-by-quickstart@example.com",
+            "firstName": "Invited",
+            "lastName": "ByService",
+            "userRoleWorkspaces": [{"accessRoleId": 2, "workspaceId": 1}]
+        }))
+        .send()
+        .await
+        .expect("invite with the new token");
+    assert_eq!(invited.status(), 200);
+    assert!(
+        emu.snapshot()
+            .invites
+            .iter()
+            .any(|i| i.userid == "invited-by-quickstart@example.com")
+    );
+    let gone = http
+        .post(format!(
+            "{um}/invited-by-quickstart@example.com/invite/delete.json"
         ))
         .bearer_auth(token.token.expose())
         .send()
         .await
-        .expect("call with the new token")
-        .status();
-    assert_eq!(status, 200);
+        .expect("delete the invitation with the new token");
+    assert_eq!(gone.status(), 200);
 
     tf.assert_no_changes();
     tf.destroy();

@@ -33,3 +33,27 @@ pub fn client(emu: &EmulatorHandle) -> terraform_provider_marketo::marketo::Clie
     ))
     .expect("client")
 }
+
+/// The ```` ```terraform ```` blocks of `docs/guides/<name>.md`, in order: the guides' HCL is what
+/// the tests run, so a guide cannot show a configuration that does not work.
+pub fn guide_snippets(name: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/guides")
+        .join(format!("{name}.md"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut snippets = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_end() == "```terraform" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.trim_end() == "```" => snippets.extend(current.take()),
+            Some(s) => {
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+    }
+    snippets
+}

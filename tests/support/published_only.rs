@@ -1,8 +1,11 @@
 //! A stand-in for a real Marketo instance: a small HTTP proxy in front of an emulator that serves
 //! only Marketo's published endpoints. The role and service endpoints this project defines
-//! (`docs/guides/admin-endpoints.md`) answer 404 with code 610, as an instance without them does.
+//! (`docs/guides/admin-endpoints.md`) answer 404 with code 610, as an instance without them does,
+//! or, with [`start_html`], a 404 HTML page as some gateways do. It counts the calls it refused.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -17,12 +20,18 @@ const OURS: [&str; 2] = [
 pub struct PublishedOnly {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    refused: Arc<AtomicUsize>,
 }
 
 impl PublishedOnly {
     /// `http://HOST:PORT` of the proxy.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// How many calls to our endpoints it has refused so far.
+    pub fn refused_calls(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
     }
 }
 
@@ -34,6 +43,17 @@ impl Drop for PublishedOnly {
 
 /// Starts a proxy forwarding the published endpoints to `upstream` (an emulator's base URL).
 pub async fn start(upstream: String) -> PublishedOnly {
+    start_with(upstream, false).await
+}
+
+/// Like [`start`], but our endpoints answer a 404 HTML page with no Marketo error code.
+pub async fn start_html(upstream: String) -> PublishedOnly {
+    start_with(upstream, true).await
+}
+
+async fn start_with(upstream: String, html: bool) -> PublishedOnly {
+    let refused = Arc::new(AtomicUsize::new(0));
+    let counter = refused.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
     let addr = listener.local_addr().expect("proxy address");
     let http = reqwest::Client::builder()
@@ -44,12 +64,17 @@ pub async fn start(upstream: String) -> PublishedOnly {
         while let Ok((socket, _)) = listener.accept().await {
             let http = http.clone();
             let upstream = upstream.clone();
+            let counter = counter.clone();
             tokio::spawn(async move {
-                let _ = serve(socket, &http, &upstream).await;
+                let _ = serve(socket, &http, &upstream, html, &counter).await;
             });
         }
     });
-    PublishedOnly { addr, task }
+    PublishedOnly {
+        addr,
+        task,
+        refused,
+    }
 }
 
 /// One request per connection (answers say `Connection: close`).
@@ -57,6 +82,8 @@ async fn serve(
     mut socket: TcpStream,
     http: &reqwest::Client,
     upstream: &str,
+    html: bool,
+    refused: &AtomicUsize,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
@@ -98,11 +125,20 @@ async fn serve(
     }
 
     let (status, content_type, payload) = if OURS.iter().any(|p| target.starts_with(p)) {
-        (
-            404,
-            "application/json".to_string(),
-            br#"{"errors":[{"code":610,"message":"Requested resource not found"}]}"#.to_vec(),
-        )
+        refused.fetch_add(1, Ordering::SeqCst);
+        if html {
+            (
+                404,
+                "text/html".to_string(),
+                b"<html><body><h1>404 Not Found</h1></body></html>".to_vec(),
+            )
+        } else {
+            (
+                404,
+                "application/json".to_string(),
+                br#"{"errors":[{"code":610,"message":"Requested resource not found"}]}"#.to_vec(),
+            )
+        }
     } else {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut req = http

@@ -20,7 +20,7 @@ use crate::config::{Faults, Limits, RateLimit, validate_faults};
 use crate::faults::{Fault, FaultState};
 use crate::limits::Limiter;
 use crate::log::{RequestLog, redact};
-use crate::model::{State, UM_PERMISSION};
+use crate::model::{State, UM_PERMISSION, USERS_PERMISSION};
 use crate::ops::{self, Page};
 use crate::persist;
 use crate::tokens::{TokenProblem, Tokens};
@@ -405,14 +405,19 @@ fn authorize(app: &App, parts: &Parts) -> Result<(), ApiError> {
             .get(&service_id)
             .filter(|svc| svc.client_id == client_id)
             .ok_or_else(|| unauthorized("Access token invalid"))?;
-        if s.permissions_of(svc.owner).contains(UM_PERMISSION) {
-            Ok(())
-        } else {
-            Err(ApiError::new(
+        // Adobe's swagger-user.json: "Required Permissions: Access User Management Api and
+        // Access Users". The first one missing is named.
+        let held = s.permissions_of(svc.owner);
+        match [UM_PERMISSION, USERS_PERMISSION]
+            .into_iter()
+            .find(|p| !held.contains(*p))
+        {
+            None => Ok(()),
+            Some(missing) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 603,
-                format!("Access denied: the API user lacks the '{UM_PERMISSION}' permission"),
-            ))
+                format!("Access denied: the API user lacks the '{missing}' permission"),
+            )),
         }
     })
 }
@@ -477,7 +482,7 @@ fn execute(
             let pairs = ops::pair_list(body)?;
             api::ok(&app.write(|s| ops::remove_roles(s, &u, pairs, now))?)
         }
-        Route::Permissions => api::ok(&crate::model::access_api_permissions()),
+        Route::Permissions => api::ok(&crate::model::grantable_permissions()),
         Route::CreateRole => {
             let req = ops::from_value(body)?;
             api::ok(&app.write(|s| ops::create_role(s, req, now))?)

@@ -45,6 +45,6 @@ pub use error::Error;
 pub use model::{
     ADMIN_ROLE_ID, ADMIN_SERVICE_ID, ADMIN_USER_ID, ADMIN_USERID, RoleAssignment, Snapshot,
     SnapshotInvite, SnapshotRole, SnapshotService, SnapshotUser, SnapshotWorkspace,
-    access_api_permissions,
+    access_admin_permissions, access_api_permissions, grantable_permissions,
 };
 pub use server::{Emulator, EmulatorHandle};

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use marketo_date::format_answer;
 
-/// Version of the state file format.
-pub(crate) const STATE_VERSION: u32 = 1;
+/// Version of the state file format: 2 since "Access Users" is grantable (version 1 files are
+/// upgraded on load, see [`State::upgrade`]).
+pub(crate) const STATE_VERSION: u32 = 2;
 
 /// Id of the seeded custom role holding every Access API permission.
 pub const ADMIN_ROLE_ID: i32 = 101;
@@ -25,16 +26,36 @@ pub(crate) const ADMIN_ROLE_NAME: &str = "Emulator API Admin";
 pub(crate) const ADMIN_SERVICE_NAME: &str = "Emulator Admin Service";
 /// The one workspace id meaning "all workspaces".
 pub(crate) const ALL_ZONES: i32 = 0;
-/// Permission every `/userservice` call needs.
+/// Permission every `/userservice` call needs (Access API group).
 pub(crate) const UM_PERMISSION: &str = "Access User Management Api";
+/// The other permission every `/userservice` call needs (Access Admin group).
+pub(crate) const USERS_PERMISSION: &str = "Access Users";
 /// First id given to a custom role, as in Marketo's samples.
 pub(crate) const FIRST_CUSTOM_ROLE_ID: i32 = 101;
 
-static PERMISSIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut v: Vec<&'static str> = include_str!("../../../data/access-api-permissions.txt")
+/// The names of a permission file, sorted: one a line, `#` starts a comment line.
+fn names(file: &'static str) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = file
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+static PERMISSIONS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| names(include_str!("../../../data/access-api-permissions.txt")));
+
+static ADMIN_PERMISSIONS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| names(include_str!("../../../data/access-admin-permissions.txt")));
+
+static GRANTABLE: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut v: Vec<&'static str> = PERMISSIONS
+        .iter()
+        .chain(ADMIN_PERMISSIONS.iter())
+        .copied()
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -46,9 +67,20 @@ pub fn access_api_permissions() -> &'static [&'static str] {
     PERMISSIONS.as_slice()
 }
 
+/// The Access Admin permission names a role may grant because an API operation needs them
+/// (`Access Users`, for User Management), sorted by name.
+pub fn access_admin_permissions() -> &'static [&'static str] {
+    ADMIN_PERMISSIONS.as_slice()
+}
+
+/// Every permission name a role may grant: both groups, sorted by name.
+pub fn grantable_permissions() -> &'static [&'static str] {
+    GRANTABLE.as_slice()
+}
+
 /// The canonical spelling of a permission name, if it is one.
 pub(crate) fn canonical_permission(name: &str) -> Option<&'static str> {
-    PERMISSIONS.iter().copied().find(|p| *p == name)
+    GRANTABLE.iter().copied().find(|p| *p == name)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +174,7 @@ pub(crate) struct State {
 impl State {
     /// A fresh instance: system roles, two workspaces, and the admin role, user and service.
     pub fn seed(client_id: &str, client_secret: &str, now: DateTime<Utc>) -> State {
-        let all: BTreeSet<String> = access_api_permissions()
+        let all: BTreeSet<String> = grantable_permissions()
             .iter()
             .map(|p| (*p).to_string())
             .collect();
@@ -187,7 +219,7 @@ impl State {
                 id: ADMIN_ROLE_ID,
                 name: ADMIN_ROLE_NAME.to_string(),
                 description: Some(
-                    "Seeded by marketo-emulator: every Access API permission".to_string(),
+                    "Seeded by marketo-emulator: every permission a role may grant".to_string(),
                 ),
                 system: false,
                 hidden: false,
@@ -305,6 +337,20 @@ impl State {
         self.users
             .values()
             .find(|u| u.userid.eq_ignore_ascii_case(userid))
+    }
+
+    /// Upgrades a state file of an older format. Version 1 was written before "Access Users" was
+    /// grantable and needed for User Management: every role holding "Access User Management Api"
+    /// gets it too, as the seed now gives both, so that its services keep the access they had.
+    pub fn upgrade(&mut self) {
+        if self.version == 1 {
+            for role in self.roles.values_mut() {
+                if role.permissions.contains(UM_PERMISSION) {
+                    role.permissions.insert(USERS_PERMISSION.to_string());
+                }
+            }
+            self.version = 2;
+        }
     }
 
     /// Union of the Access API permissions of the user's roles.
@@ -541,6 +587,8 @@ mod tests {
         assert!(s.check().is_ok());
         assert!(access_api_permissions().contains(&UM_PERMISSION));
         assert!(s.permissions_of(ADMIN_USER_ID).contains(UM_PERMISSION));
+        assert!(s.permissions_of(ADMIN_USER_ID).contains(USERS_PERMISSION));
+        assert!(grantable_permissions().contains(&USERS_PERMISSION));
         let snap = s.snapshot();
         assert_eq!(snap.users.len(), 1);
         assert_eq!(snap.services[0].client_id, "id");

@@ -38,10 +38,11 @@ pub(crate) fn load(path: &Path) -> Result<Option<State>, Error> {
             });
         }
     };
-    let state: State = serde_json::from_slice(&bytes).map_err(|e| Error::CorruptState {
+    let mut state: State = serde_json::from_slice(&bytes).map_err(|e| Error::CorruptState {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
+    state.upgrade();
     state.check().map_err(|reason| Error::CorruptState {
         path: path.to_path_buf(),
         reason,
@@ -90,5 +91,30 @@ mod tests {
         assert!(fs::write(&path, b"{not json").is_ok());
         assert!(matches!(load(&path), Err(Error::CorruptState { .. })));
         assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"{not json"[..]));
+    }
+
+    /// A version 1 file (no "Access Users" anywhere) still lets its admin service manage users.
+    #[test]
+    fn version_1_files_get_access_users() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temp dir");
+        };
+        let path = dir.path().join("state.json");
+        let mut s = State::seed("id", "secret", Utc::now());
+        s.version = 1;
+        for role in s.roles.values_mut() {
+            role.permissions.remove(crate::model::USERS_PERMISSION);
+        }
+        assert!(save(&path, &s).is_ok());
+        let Ok(Some(back)) = load(&path) else {
+            panic!("a version 1 file loads");
+        };
+        assert_eq!(back.version, 2);
+        let admin = back.permissions_of(crate::model::ADMIN_USER_ID);
+        assert!(admin.contains(crate::model::USERS_PERMISSION));
+        assert!(
+            back.roles.get(&2).is_some_and(|r| r.permissions.is_empty()),
+            "roles without User Management stay as they were"
+        );
     }
 }

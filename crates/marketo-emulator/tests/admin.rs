@@ -1,6 +1,8 @@
 //! Our role and LaunchPoint service endpoints.
 
-use marketo_emulator::{ADMIN_ROLE_ID, ADMIN_SERVICE_ID, ADMIN_USERID, access_api_permissions};
+use marketo_emulator::{
+    ADMIN_ROLE_ID, ADMIN_SERVICE_ID, ADMIN_USERID, access_api_permissions, grantable_permissions,
+};
 use serde_json::{Value, json};
 
 use crate::common::{UM, emu};
@@ -19,7 +21,11 @@ async fn permissions_list_is_the_data_file() {
     let e = emu().await;
     let r = e.get(&format!("{UM}/roles/permissions.json")).await;
     let list: Vec<String> = serde_json::from_value(r.ok().clone()).unwrap_or_default();
-    let file: Vec<String> = include_str!("../../../data/access-api-permissions.txt")
+    let files = concat!(
+        include_str!("../../../data/access-api-permissions.txt"),
+        include_str!("../../../data/access-admin-permissions.txt")
+    );
+    let file: Vec<String> = files
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -28,7 +34,9 @@ async fn permissions_list_is_the_data_file() {
     let mut sorted = file.clone();
     sorted.sort();
     assert_eq!(list, sorted);
-    assert_eq!(list.len(), access_api_permissions().len());
+    assert_eq!(list.len(), grantable_permissions().len());
+    assert_eq!(list.len(), access_api_permissions().len() + 1);
+    assert!(list.contains(&"Access Users".to_string()));
     e.handle.shutdown().await;
 }
 

@@ -188,15 +188,32 @@ async fn services_log_in_with_their_owners_permissions() {
             .as_str()
             .is_some_and(|s| s.ends_with("t+0000"))
     );
-    // Lacking "Access User Management Api": 603 on every /userservice call, ours included.
-    e.get_as(&token, &roles).await.err(403, 603);
+    // Lacking "Access User Management Api": 603 on every /userservice call, ours included,
+    // naming the missing permission.
+    let r = e.get_as(&token, &roles).await;
+    assert!(
+        r.json.to_string().contains("'Access User Management Api'"),
+        "{}",
+        r.json
+    );
+    r.err(403, 603);
     e.get_as(&token, &format!("{UM}/roles/permissions.json"))
         .await
         .err(403, 603);
-    // Permissions are evaluated at call time.
+    // Permissions are evaluated at call time. The Access API permission alone is not enough:
+    // User Management also needs "Access Users" (Access Admin group), as Adobe's Swagger says.
     e.post(
         &format!("{UM}/roles/{role_id}/update.json"),
         json!({"permissions": ["Read-Only Lead", "Access User Management Api"]}),
+    )
+    .await
+    .ok();
+    let r = e.get_as(&token, &roles).await;
+    assert!(r.json.to_string().contains("'Access Users'"), "{}", r.json);
+    r.err(403, 603);
+    e.post(
+        &format!("{UM}/roles/{role_id}/update.json"),
+        json!({"permissions": ["Read-Only Lead", "Access User Management Api", "Access Users"]}),
     )
     .await
     .ok();

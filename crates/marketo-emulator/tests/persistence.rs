@@ -27,7 +27,7 @@ async fn state_survives_a_restart() {
     let path = dir.path().join("state.json");
     let e = start(with_state(&path)).await;
     let (userid, role_id, id, secret) = e
-        .api_user_with("kept", &["Access User Management Api"])
+        .api_user_with("kept", &["Access User Management Api", "Access Users"])
         .await;
     e.invite(
         "pending@example.com",

@@ -24,8 +24,9 @@ pub(super) fn schema() -> Schema {
                 "A custom Marketo role for **API-only users**: a name and a set of Access API \
                  permissions. Assign it to a `marketo_api_only_user` through its \
                  `role_assignment`. Marketo applies only permissions of the *Access API* group to \
-                 API-only users, so only those are accepted; the `marketo_permissions` data source \
-                 lists them.\n\nRole management is not part of Marketo's published API: the \
+                 API-only users, so only those are accepted, with `Access Users` of the *Access \
+                 Admin* group, which the User Management API needs; the `marketo_permissions` data \
+                 source lists them with their group.\n\nRole management is not part of Marketo's published API: the \
                  instance must serve the role endpoints listed in the guide \"Admin endpoints\" of \
                  the provider documentation (the emulator does). Elsewhere, create the role in \
                  the Admin UI and read it with the `marketo_role` data source.",
@@ -53,9 +54,11 @@ pub(super) fn schema() -> Schema {
                     .description(
                         "The Access API permission names the role grants, e.g. \
                          `\"Read-Write Lead\"`. The set is authoritative: the role holds exactly \
-                         these. An unknown name is an error that suggests the closest valid one; \
-                         admin permissions such as `\"Access Users\"` are refused because they \
-                         grant an API-only user nothing. May be empty.",
+                         these. An unknown name is an error that suggests the closest valid one. \
+                         Besides the Access API group, `\"Access Users\"` (Access Admin group) is \
+                         accepted, because Marketo's User Management API needs it; other admin \
+                         permissions such as `\"Access Roles\"` are refused because they grant an \
+                         API-only user nothing. May be empty.",
                     ),
             )
             .attribute(

@@ -56,8 +56,9 @@ fn unknown_permission_points_at_permissions_with_a_suggestion() {
         d.to_string().contains("Did you mean \"Read-Write Lead\""),
         "{d}"
     );
-    let d = check_value(&config("Sync", None, &["Access Users"]));
+    let d = check_value(&config("Sync", None, &["Access Roles"]));
     assert!(d.to_string().contains("grant them nothing"), "{d}");
+    assert!(check_value(&config("Sync", None, &["Access Users"])).is_empty());
 }
 
 #[test]
