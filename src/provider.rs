@@ -14,6 +14,10 @@ use crate::plugin::{
 };
 use crate::resources;
 
+mod settings;
+
+use settings::{CA_CERTIFICATE_FILE, NUMBERS, Named};
+
 /// The provider's source address.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
 
@@ -85,22 +89,28 @@ struct Settings {
     identity_endpoint: Url,
     client_id: String,
     client_secret: Secret,
+    named: Named,
+}
+
+/// The error for a setting whose value is only known after apply.
+fn unknown_error(setting: &Setting) -> Diagnostic {
+    Diagnostic::error(
+        "Provider setting not known until apply",
+        format!(
+            "`{}` depends on a value that is only known after apply. The marketo provider must \
+             know where and how to connect while planning: use a literal, a variable, or the \
+             environment variable {}.",
+            setting.attr, setting.env
+        ),
+    )
+    .at(AttributePath::root(setting.attr))
 }
 
 /// A setting from the configuration, else from its environment variable. `Err` for an unknown
 /// value (it comes from a resource not yet created).
 fn lookup(config: &Value, setting: &Setting) -> Result<Option<String>, Diagnostic> {
     match config.get(setting.attr) {
-        Value::Unknown => Err(Diagnostic::error(
-            "Provider setting not known until apply",
-            format!(
-                "`{}` depends on a value that is only known after apply. The marketo provider must \
-                 know where and how to connect while planning: use a literal, a variable, or the \
-                 environment variable {}.",
-                setting.attr, setting.env
-            ),
-        )
-        .at(AttributePath::root(setting.attr))),
+        Value::Unknown => Err(unknown_error(setting)),
         Value::String(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
         _ => Ok(std::env::var(setting.env)
             .ok()
@@ -207,6 +217,10 @@ fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
     } else {
         munchkin.map(Source::Munchkin)
     };
+    let named = match &source {
+        Some(Source::Munchkin(m)) => Named::Munchkin(m.to_ascii_uppercase()),
+        _ => Named::Endpoint,
+    };
     let endpoint_url = match source {
         Some(Source::Endpoint(e)) => match check_endpoint(&e) {
             Ok(u) => Some(u),
@@ -294,6 +308,7 @@ fn resolve(config: &Value, diags: &mut Diagnostics) -> Option<Settings> {
         identity_endpoint: identity_url?,
         client_id: client_id?,
         client_secret: Secret::new(client_secret?),
+        named,
     })
 }
 
@@ -340,40 +355,44 @@ fn provider_schema() -> Schema {
                 )
                 .sensitive(),
             )
-            .attribute(
-                Attribute::new(MAX_CALLS.0, Type::Number).optional().description(
-                    "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
-                     Marketo allows 100 per 20 seconds for the whole instance, shared by every \
-                     integration: lower it when other integrations are busy.",
-                ),
-            )
-            .attribute(
-                Attribute::new(MAX_CONCURRENT.0, Type::Number).optional().description(
-                    "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). \
-                     Marketo allows 10 at once for the whole instance.",
-                ),
-            ),
+            .attribute(s(
+                CA_CERTIFICATE_FILE.attr,
+                "Path of a PEM file of CA certificates to trust besides the built-in roots: the CA \
+                 of a TLS-inspecting corporate proxy, or of a private endpoint. The certificates \
+                 named by `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (a directory of PEM \
+                 files) are trusted too. Environment: `MARKETO_CA_CERTIFICATE_FILE`.",
+            ))
+            .attribute(number(
+                &settings::MAX_CALLS,
+                "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
+                 Marketo allows 100 per 20 seconds for the whole instance, shared by every \
+                 integration: lower it when other integrations are busy.",
+            ))
+            .attribute(number(
+                &settings::MAX_CONCURRENT,
+                "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). Marketo \
+                 allows 10 at once for the whole instance.",
+            ))
+            .attribute(number(
+                &settings::REQUEST_TIMEOUT,
+                "Seconds one HTTP call may take before it is abandoned as timed out (1 to 300, \
+                 default 30). Reads are then retried; a create is looked up before it is sent \
+                 again.",
+            ))
+            .attribute(number(
+                &settings::MAX_RETRIES,
+                "How many times a failed call is retried after throttling or a transient failure \
+                 (0 to 20, default 5), with exponential back-off; a `Retry-After` from Marketo is \
+                 honoured, up to its 20-second window.",
+            )),
     )
 }
 
-/// `(attribute, lowest, highest)` of the two politeness settings.
-const MAX_CALLS: (&str, i64, i64) = ("max_calls_per_20_seconds", 1, 100);
-const MAX_CONCURRENT: (&str, i64, i64) = ("max_concurrent_calls", 1, 10);
-
-/// Checks a politeness setting when it is known; `Ok(None)` when unset.
-fn limit(config: &Value, (attr, low, high): (&str, i64, i64)) -> Result<Option<i64>, Diagnostic> {
-    let v = config.get(attr);
-    if !v.is_known() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(f) if f.fract() == 0.0 && f >= low as f64 && f <= high as f64 => Ok(Some(f as i64)),
-        _ => Err(Diagnostic::error(
-            "Invalid provider setting",
-            format!("`{attr}` must be a whole number from {low} to {high}."),
-        )
-        .at(AttributePath::root(attr))),
-    }
+/// A numeric provider attribute, its description followed by its environment variable.
+fn number(n: &settings::Number, desc: &str) -> Attribute {
+    Attribute::new(n.setting.attr, Type::Number)
+        .optional()
+        .description(format!("{desc} Environment: `{}`.", n.setting.env))
 }
 
 #[async_trait]
@@ -412,8 +431,8 @@ impl Provider for MarketoProvider {
                 diags.push(conflict_error());
             }
         }
-        for bounds in [MAX_CALLS, MAX_CONCURRENT] {
-            if let Err(d) = limit(config, bounds) {
+        for n in NUMBERS {
+            if let Err(d) = settings::number_in_config(config, n) {
                 diags.push(d);
             }
         }
@@ -435,28 +454,17 @@ impl Provider for MarketoProvider {
         if diags.has_errors() {
             return diags;
         }
+        let endpoint = settings.endpoint.clone();
         let mut config = ClientConfig::new(
             settings.endpoint,
             settings.identity_endpoint,
             settings.client_id,
             settings.client_secret,
         );
-        match (
-            limit(&req.config, MAX_CALLS),
-            limit(&req.config, MAX_CONCURRENT),
-        ) {
-            (Ok(calls), Ok(concurrent)) => {
-                if let Some(calls) = calls.and_then(|c| u32::try_from(c).ok()) {
-                    config.rate_limit.calls = calls;
-                }
-                if let Some(n) = concurrent.and_then(|c| usize::try_from(c).ok()) {
-                    config.max_concurrency = n;
-                }
-            }
-            (a, b) => {
-                diags.extend(a.err().into_iter().chain(b.err()).collect());
-                return diags;
-            }
+        settings::apply_numbers(&req.config, &mut config, &mut diags);
+        config.extra_roots = settings::trust_roots(&req.config, &mut diags);
+        if diags.has_errors() {
+            return diags;
         }
         config.user_agent = format!(
             "terraform-provider-marketo/{} terraform/{}",
@@ -477,20 +485,7 @@ impl Provider for MarketoProvider {
             .authenticate()
             .await
         {
-            let path = match e.kind() {
-                marketo::ErrorKind::Unauthorized => AttributePath::root(CLIENT_SECRET.attr),
-                _ => AttributePath::root(ENDPOINT.attr),
-            };
-            diags.push(
-                Diagnostic::error(
-                    "Cannot log in to Marketo",
-                    format!(
-                        "{e}. Check `client_id` / `client_secret` (or {} / {}) and the endpoint.",
-                        CLIENT_ID.env, CLIENT_SECRET.env
-                    ),
-                )
-                .at(path),
-            );
+            diags.push(settings::login_error(&e, &endpoint, &settings.named));
             return diags;
         }
         // A second ConfigureProvider in the same process (Terraform does not send one) keeps the

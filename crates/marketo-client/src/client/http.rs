@@ -115,11 +115,7 @@ pub(crate) fn classify_transport(
         (
             Transport::UntrustedCertificate,
             Retry::Never,
-            format!(
-                "the TLS certificate of {target} is not trusted ({chain}); if the instance is \
-                 reached through a TLS-inspecting proxy or uses a private CA, that CA's \
-                 certificate must be added to the trusted roots"
-            ),
+            format!("the TLS certificate of {target} is not trusted ({chain})"),
         )
     } else if is_timeout && is_connect {
         (
