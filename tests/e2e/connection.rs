@@ -105,6 +105,13 @@ async fn a_private_ca_is_trusted_only_when_given() {
     );
     tf.ok(&["plan", "-input=false", "-no-color"]);
 
+    // A stale SSL_CERT_FILE is warned about, not fatal.
+    tf.set_env("SSL_CERT_FILE", "/nonexistent/ca-bundle.pem");
+    let out = tf.ok(&["plan", "-input=false", "-no-color"]).flat();
+    assert!(out.contains("SSL_CERT_FILE is not usable"), "{out}");
+    assert!(out.contains("/nonexistent/ca-bundle.pem"), "{out}");
+    tf.unset_env("SSL_CERT_FILE");
+
     // A file that is not PEM is an error at plan naming the attribute.
     let bogus = tf.dir().join("bogus.pem");
     std::fs::write(&bogus, "not a certificate").expect("write");
