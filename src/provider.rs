@@ -22,6 +22,10 @@ use crate::resources::api_only_role::ApiOnlyRole;
 use crate::resources::api_only_user::ApiOnlyUser;
 use crate::resources::custom_service::CustomService;
 
+mod settings;
+
+use settings::{CA_CERTIFICATE_FILE, NUMBERS, Named};
+
 /// The provider's source address.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
 
@@ -40,8 +44,11 @@ struct ProviderModel {
     identity_endpoint: Attr<String>,
     client_id: Attr<String>,
     client_secret: Attr<String>,
+    ca_certificate_file: Attr<String>,
     max_calls_per_20_seconds: Attr<Number>,
     max_concurrent_calls: Attr<Number>,
+    request_timeout: Attr<Number>,
+    max_retries: Attr<Number>,
 }
 
 impl ProviderModel {
@@ -106,22 +113,27 @@ struct Settings {
     identity_endpoint: Url,
     client_id: String,
     client_secret: Secret,
+    named: Named,
+}
+
+/// The error for a setting whose value is only known after apply.
+fn unknown_error(attr: &str, env: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Provider setting not known until apply",
+        format!(
+            "`{attr}` depends on a value that is only known after apply. The marketo provider must \
+             know where and how to connect while planning: use a literal, a variable, or the \
+             environment variable {env}."
+        ),
+    )
+    .at(AttributePath::root(attr))
 }
 
 /// A setting from the configuration, else from its environment variable. `Err` for an unknown
 /// value (it comes from a resource not yet created).
 fn lookup(config: &ProviderModel, setting: &Setting) -> Result<Option<String>, Diagnostic> {
     match (setting.value)(config) {
-        Attr::Unknown => Err(Diagnostic::error(
-            "Provider setting not known until apply",
-            format!(
-                "`{}` depends on a value that is only known after apply. The marketo provider must \
-                 know where and how to connect while planning: use a literal, a variable, or the \
-                 environment variable {}.",
-                setting.attr, setting.env
-            ),
-        )
-        .at(AttributePath::root(setting.attr))),
+        Attr::Unknown => Err(unknown_error(setting.attr, setting.env)),
         Attr::Known(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
         _ => Ok(std::env::var(setting.env)
             .ok()
@@ -227,6 +239,10 @@ fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> 
     } else {
         munchkin.map(Source::Munchkin)
     };
+    let named = match &source {
+        Some(Source::Munchkin(m)) => Named::Munchkin(m.to_ascii_uppercase()),
+        _ => Named::Endpoint,
+    };
     let endpoint_url = match source {
         Some(Source::Endpoint(e)) => match check_endpoint(&e) {
             Ok(u) => Some(u),
@@ -314,6 +330,7 @@ fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> 
         identity_endpoint: identity_url?,
         client_id: client_id?,
         client_secret: Secret::new(client_secret?),
+        named,
     })
 }
 
@@ -363,62 +380,44 @@ fn provider_schema() -> Schema {
                 )
                 .sensitive(),
             )
-            .attribute(
-                Attribute::new(MAX_CALLS.attr, Type::Number).optional().description(
-                    "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
-                     Marketo allows 100 per 20 seconds for the whole instance, shared by every \
-                     integration: lower it when other integrations are busy.",
-                ),
-            )
-            .attribute(
-                Attribute::new(MAX_CONCURRENT.attr, Type::Number).optional().description(
-                    "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). \
-                     Marketo allows 10 at once for the whole instance.",
-                ),
-            ),
+            .attribute(s(
+                CA_CERTIFICATE_FILE.attr,
+                "Path of a PEM file of CA certificates to trust besides the built-in roots: the CA \
+                 of a TLS-inspecting corporate proxy, or of a private endpoint. The certificates \
+                 named by `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (a directory of PEM \
+                 files) are trusted too. Environment: `MARKETO_CA_CERTIFICATE_FILE`.",
+            ))
+            .attribute(number(
+                &settings::MAX_CALLS,
+                "Most API calls the provider starts in any 20 seconds (1 to 100, default 80). \
+                 Marketo allows 100 per 20 seconds for the whole instance, shared by every \
+                 integration: lower it when other integrations are busy.",
+            ))
+            .attribute(number(
+                &settings::MAX_CONCURRENT,
+                "Most API calls in flight at once (1 to 10, default 5, as Adobe advises). Marketo \
+                 allows 10 at once for the whole instance.",
+            ))
+            .attribute(number(
+                &settings::REQUEST_TIMEOUT,
+                "Seconds one HTTP call may take before it is abandoned as timed out (1 to 300, \
+                 default 30). Reads are then retried; a create is looked up before it is sent \
+                 again.",
+            ))
+            .attribute(number(
+                &settings::MAX_RETRIES,
+                "How many times a failed call is retried after throttling or a transient failure \
+                 (0 to 20, default 5), with exponential back-off; a `Retry-After` from Marketo is \
+                 honoured, up to its 20-second window.",
+            )),
     )
 }
 
-/// A politeness setting: its attribute, its bounds and where the model keeps it.
-#[derive(Clone, Copy)]
-struct Limit {
-    attr: &'static str,
-    low: i64,
-    high: i64,
-    value: fn(&ProviderModel) -> &Attr<Number>,
-}
-
-const MAX_CALLS: Limit = Limit {
-    attr: "max_calls_per_20_seconds",
-    low: 1,
-    high: 100,
-    value: |m| &m.max_calls_per_20_seconds,
-};
-const MAX_CONCURRENT: Limit = Limit {
-    attr: "max_concurrent_calls",
-    low: 1,
-    high: 10,
-    value: |m| &m.max_concurrent_calls,
-};
-
-/// Checks a politeness setting when it is known; `Ok(None)` when unset.
-fn limit(config: &ProviderModel, bounds: Limit) -> Result<Option<i64>, Diagnostic> {
-    let Limit {
-        attr, low, high, ..
-    } = bounds;
-    let Some(n) = (bounds.value)(config).known() else {
-        return Ok(None);
-    };
-    let f = n.as_f64();
-    if f.fract() == 0.0 && f >= low as f64 && f <= high as f64 {
-        Ok(Some(f as i64))
-    } else {
-        Err(Diagnostic::error(
-            "Invalid provider setting",
-            format!("`{attr}` must be a whole number from {low} to {high}."),
-        )
-        .at(AttributePath::root(attr)))
-    }
+/// A numeric provider attribute, its description followed by its environment variable.
+fn number(n: &settings::NumberSetting, desc: &str) -> Attribute {
+    Attribute::new(n.attr, Type::Number)
+        .optional()
+        .description(format!("{desc} Environment: `{}`.", n.env))
 }
 
 #[async_trait]
@@ -492,8 +491,8 @@ impl Provider for MarketoProvider {
                 diags.push(conflict_error());
             }
         }
-        for bounds in [MAX_CALLS, MAX_CONCURRENT] {
-            if let Err(d) = limit(config, bounds) {
+        for n in NUMBERS {
+            if let Err(d) = settings::number_in_config(config, n) {
                 diags.push(d);
             }
         }
@@ -519,25 +518,17 @@ impl Provider for MarketoProvider {
         if diags.has_errors() {
             return diags;
         }
+        let endpoint = settings.endpoint.clone();
         let mut config = ClientConfig::new(
             settings.endpoint,
             settings.identity_endpoint,
             settings.client_id,
             settings.client_secret,
         );
-        match (limit(&model, MAX_CALLS), limit(&model, MAX_CONCURRENT)) {
-            (Ok(calls), Ok(concurrent)) => {
-                if let Some(calls) = calls.and_then(|c| u32::try_from(c).ok()) {
-                    config.rate_limit.calls = calls;
-                }
-                if let Some(n) = concurrent.and_then(|c| usize::try_from(c).ok()) {
-                    config.max_concurrency = n;
-                }
-            }
-            (a, b) => {
-                diags.extend(a.err().into_iter().chain(b.err()).collect());
-                return diags;
-            }
+        settings::apply_numbers(&model, &mut config, &mut diags);
+        config.extra_roots = settings::trust_roots(&model, &mut diags);
+        if diags.has_errors() {
+            return diags;
         }
         config.user_agent = format!(
             "terraform-provider-marketo/{} terraform/{}",
@@ -558,20 +549,7 @@ impl Provider for MarketoProvider {
             .authenticate()
             .await
         {
-            let path = match e.kind() {
-                marketo::ErrorKind::Unauthorized => AttributePath::root(CLIENT_SECRET.attr),
-                _ => AttributePath::root(ENDPOINT.attr),
-            };
-            diags.push(
-                Diagnostic::error(
-                    "Cannot log in to Marketo",
-                    format!(
-                        "{e}. Check `client_id` / `client_secret` (or {} / {}) and the endpoint.",
-                        CLIENT_ID.env, CLIENT_SECRET.env
-                    ),
-                )
-                .at(path),
-            );
+            diags.push(settings::login_error(&e, &endpoint, &settings.named));
             return diags;
         }
         self.shared.set_client(client);

@@ -39,6 +39,10 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
         ErrorKind::QuotaExceeded => {
             " The instance's daily API quota is used up; it resets at midnight US Central time."
         }
+        ErrorKind::Transient if err.transport() == Some(marketo::Transport::Timeout) => {
+            " Marketo did not answer in time through every retry: run the same command again \
+             later, or raise the provider's request_timeout / max_retries."
+        }
         ErrorKind::Transient => {
             " Marketo kept failing through every retry. Nothing was left half-done: run the same \
              command again."
@@ -46,10 +50,13 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
         ErrorKind::Cancelled => " Terraform asked the provider to stop.",
         _ => "",
     };
-    Diagnostic::error(
-        format!("Marketo refused {doing}"),
-        format!("Error while {doing}: {err}.{hint}"),
-    )
+    let summary = match (err.kind(), err.transport()) {
+        (_, Some(marketo::Transport::Timeout)) => format!("Marketo did not answer while {doing}"),
+        (_, Some(_)) => format!("Cannot reach Marketo while {doing}"),
+        (ErrorKind::Cancelled, _) => format!("Stopped while {doing}"),
+        _ => format!("Marketo refused {doing}"),
+    };
+    Diagnostic::error(summary, format!("Error while {doing}: {err}.{hint}"))
 }
 
 /// The same, attached to an attribute.

@@ -1,6 +1,7 @@
 //! Helpers shared by the test modules: an in-process emulator and a real Terraform driven
 //! against the provider binary Cargo built for this test run.
 
+pub mod net;
 pub mod published_only;
 pub mod terraform;
 

@@ -221,6 +221,21 @@ impl Terraform {
             "TF_LOG_PROVIDER",
             "TF_REATTACH_PROVIDERS",
             "MARKETO_MUNCHKIN_ID",
+            "MARKETO_REQUEST_TIMEOUT",
+            "MARKETO_MAX_RETRIES",
+            "MARKETO_MAX_CALLS_PER_20_SECONDS",
+            "MARKETO_MAX_CONCURRENT_CALLS",
+            "MARKETO_CA_CERTIFICATE_FILE",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             cmd.env_remove(key);
         }

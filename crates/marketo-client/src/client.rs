@@ -33,6 +33,7 @@ use http::{http_client, interpret, transport_error};
 use token::CachedToken;
 
 pub(crate) use http::parse;
+pub use retry::parse_retry_after;
 pub(crate) use retry::{Lookup, Mode};
 pub use token::fetch_token;
 
@@ -149,6 +150,15 @@ impl Call {
     }
 }
 
+/// The wait a 429 or 503 asks for in its `Retry-After` header.
+fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, std::time::SystemTime::now())
+}
+
 fn cancelled() -> Error {
     Error::new(ErrorKind::Cancelled, "the call was cancelled")
 }
@@ -160,6 +170,7 @@ impl Client {
             &config.user_agent,
             config.request_timeout,
             config.connect_timeout,
+            &config.extra_roots,
         )?;
         let permits = config.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Client {
@@ -256,6 +267,8 @@ impl Client {
         let url = self.url(call).map_err(|e| (e, None))?;
         let path = url.path().to_owned();
         let op = format!("{} {}", call.method, path);
+        let target = http::target(&url);
+        let timeout = self.inner.config.request_timeout;
         let secrets = [&self.inner.config.client_secret, &token];
         let _permit = self.inner.semaphore.acquire().await.map_err(|_| {
             (
@@ -278,12 +291,16 @@ impl Client {
         let result = match request.send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
+                let retry_after = retry_after(status, response.headers());
                 match response.bytes().await {
-                    Ok(bytes) => interpret(status, &bytes, call.missing, &op, &secrets),
-                    Err(e) => Err(transport_error(e, &op, &secrets).with_status(status)),
+                    Ok(bytes) => interpret(status, &bytes, call.missing, &op, &secrets)
+                        .map_err(|e| e.with_retry_after(retry_after)),
+                    Err(e) => {
+                        Err(transport_error(e, &op, &target, timeout, &secrets).with_status(status))
+                    }
                 }
             }
-            Err(e) => Err(transport_error(e, &op, &secrets)),
+            Err(e) => Err(transport_error(e, &op, &target, timeout, &secrets)),
         };
         let latency_ms = started.elapsed().as_millis() as u64;
         match &result {

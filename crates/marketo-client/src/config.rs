@@ -117,6 +117,9 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// TCP/TLS connect timeout.
     pub connect_timeout: Duration,
+    /// Certificates trusted in addition to the built-in roots (a private CA, a TLS-inspecting
+    /// proxy's CA): see [`load_pem_file`](crate::load_pem_file).
+    pub extra_roots: Vec<crate::TrustRoot>,
 }
 
 impl ClientConfig {
@@ -138,8 +141,9 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             token_refresh: TokenRefresh::default(),
             role_body_shape: RoleBodyShape::default(),
-            request_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            extra_roots: Vec::new(),
         }
     }
 }

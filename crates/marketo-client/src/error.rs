@@ -79,6 +79,20 @@ pub(crate) enum Retry {
     Never,
 }
 
+/// What failed below HTTP, for errors where no answer came back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Transport {
+    /// No answer within the request timeout.
+    Timeout,
+    /// The host name did not resolve, or the connection could not be made: nothing was sent.
+    Connect,
+    /// The TLS handshake failed because the server's certificate is not trusted.
+    UntrustedCertificate,
+    /// The connection broke after the request may have been sent.
+    Broken,
+}
+
 /// An error from the Marketo client.
 ///
 /// Opaque: read it through [`Error::kind`], [`Error::code`], [`Error::status`] and [`Error::message`].
@@ -94,6 +108,8 @@ struct Inner {
     message: String,
     operation: Option<String>,
     retry: Retry,
+    retry_after: Option<std::time::Duration>,
+    transport: Option<Transport>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -108,6 +124,8 @@ impl Error {
                 message: message.into(),
                 operation: None,
                 retry: Retry::Never,
+                retry_after: None,
+                transport: None,
                 source: None,
             }),
         }
@@ -140,6 +158,31 @@ impl Error {
 
     pub(crate) fn retry(&self) -> Retry {
         self.inner.retry
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+
+    pub(crate) fn with_transport(mut self, transport: Transport) -> Self {
+        self.inner.transport = Some(transport);
+        self
+    }
+
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.inner.message = message.into();
+        self
+    }
+
+    /// How long the server asked us to wait (`Retry-After` on a 429 or 503), if it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.inner.retry_after
+    }
+
+    /// What failed below HTTP, when no answer came back.
+    pub fn transport(&self) -> Option<Transport> {
+        self.inner.transport
     }
 
     /// The coarse kind of failure.

@@ -28,14 +28,16 @@ mod limiter;
 mod roles;
 mod secret;
 mod services;
+mod trust;
 mod types;
 mod users;
 
-pub use client::{Client, ClientMetrics, fetch_token};
+pub use client::{Client, ClientMetrics, fetch_token, parse_retry_after};
 pub use config::{ClientConfig, RateLimit, RetryPolicy, RoleBodyShape, TokenRefresh, is_loopback};
 pub use date::{DateError, DateParseError, MarketoDateTime, now_utc};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, Transport};
 pub use secret::Secret;
+pub use trust::{TrustError, TrustRoot, load_pem_dir, load_pem_file};
 pub use types::{
     FoundUser, InviteUser, InvitedUser, NewRole, NewService, Role, RoleDetail, RoleUpdate,
     RoleWorkspace, Service, ServiceDetail, ServiceUpdate, TokenInfo, UpdateUser, User,

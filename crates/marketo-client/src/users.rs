@@ -57,11 +57,9 @@ impl Client {
     pub async fn invite_user(&self, invite: &InviteUser) -> Result<(), Error> {
         let body = encode(invite, "invitation")?;
         let call = Call::post(&["users", "invite.json"], Some(body), Missing::Endpoint);
-        let this = self.clone();
         let invite = invite.clone();
         let _: Value = self
-            .create(call, "invite response", move || {
-                let this = this.clone();
+            .create(call, "invite response", move |this| {
                 let invite = invite.clone();
                 async move {
                     Ok(if this.invitation_exists(&invite).await? {
@@ -150,12 +148,10 @@ impl Client {
             Some(self.role_body(roles)),
             Missing::Object,
         );
-        let this = self.clone();
         let userid_owned = userid.to_owned();
         let wanted = roles.to_vec();
         let list: Option<Vec<UserRoleWorkspace>> = self
-            .create(call, "user role list", move || {
-                let this = this.clone();
+            .create(call, "user role list", move |this| {
                 let userid = userid_owned.clone();
                 let wanted = wanted.clone();
                 async move {
@@ -188,12 +184,10 @@ impl Client {
             Some(self.role_body(roles)),
             Missing::Object,
         );
-        let this = self.clone();
         let userid_owned = userid.to_owned();
         let unwanted = roles.to_vec();
         let list: Option<Vec<UserRoleWorkspace>> = self
-            .create(call, "user role list", move || {
-                let this = this.clone();
+            .create(call, "user role list", move |this| {
                 let userid = userid_owned.clone();
                 let unwanted = unwanted.clone();
                 async move {

@@ -120,6 +120,17 @@ pub struct Config {
     pub ims: bool,
     /// JSON-lines request log.
     pub log_file: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files of an HTTPS emulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// The leaf's private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 impl Default for Config {
@@ -136,6 +147,7 @@ impl Default for Config {
             faults: None,
             ims: false,
             log_file: None,
+            tls: None,
         }
     }
 }

@@ -51,6 +51,9 @@ pub enum Error {
         /// Cause.
         source: std::io::Error,
     },
+    /// The TLS certificate or key could not be used.
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(String),
     /// There is no pending invitation for this user id.
     #[error("no pending invitation for user '{0}'")]
     NoPendingInvite(String),

@@ -34,12 +34,13 @@ mod model;
 mod ops;
 mod persist;
 mod server;
+mod tls;
 mod tokens;
 mod util;
 
 pub use config::{
     Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Faults, Limits, RateLimit,
-    RateLimitParseError,
+    RateLimitParseError, TlsFiles,
 };
 pub use error::Error;
 pub use model::{

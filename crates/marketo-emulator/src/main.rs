@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use marketo_emulator::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, Faults, Limits, RateLimit,
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, Faults, Limits, RateLimit, TlsFiles,
 };
 
 /// A stateful stand-in for a Marketo Engage instance's Identity, User Management, role and LaunchPoint
@@ -61,6 +61,12 @@ struct Cli {
     /// Append a JSON line per request to this file.
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 impl Cli {
@@ -90,6 +96,10 @@ impl Cli {
             },
             ims: self.ims,
             log_file: self.log,
+            tls: match (self.tls_cert, self.tls_key) {
+                (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+                _ => None,
+            },
             ..Config::default()
         };
         config.set_limits(limits);

@@ -10,9 +10,11 @@ use chrono::Utc;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::api::DropConnection;
@@ -43,6 +45,7 @@ pub struct EmulatorHandle {
     client_secret: String,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
+    https: bool,
 }
 
 /// The error that makes hyper close a connection without answering.
@@ -87,6 +90,8 @@ impl Emulator {
     /// Loads or seeds the state, binds the listening socket and starts serving.
     pub async fn start(config: Config) -> Result<EmulatorHandle, Error> {
         config.validate().map_err(Error::InvalidConfig)?;
+        let tls = config.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let https = tls.is_some();
         let state = initial_state(&config)?;
         let log = match &config.log_file {
             Some(path) => Some(RequestLog::open(path).map_err(|source| Error::LogFile {
@@ -119,7 +124,7 @@ impl Emulator {
             .fallback(http::dispatch)
             .with_state(Arc::clone(&app));
         let (tx, rx) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, router, rx));
+        let task = tokio::spawn(serve(listener, router, rx, tls));
         Ok(EmulatorHandle {
             app,
             addr,
@@ -127,18 +132,40 @@ impl Emulator {
             client_secret: config.client_secret,
             shutdown: tx,
             task,
+            https,
         })
     }
 }
 
-async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<TlsAcceptor>,
+) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    conns.spawn(connection(stream, router.clone(), shutdown.clone()));
+                    let _ = stream.set_nodelay(true);
+                    let (router, shutdown) = (router.clone(), shutdown.clone());
+                    match tls.clone() {
+                        None => {
+                            conns.spawn(connection(stream, router, shutdown));
+                        }
+                        Some(acceptor) => {
+                            conns.spawn(async move {
+                                // A client that refuses the certificate just goes away.
+                                let handshake =
+                                    tokio::time::timeout(DRAIN, acceptor.accept(stream)).await;
+                                if let Ok(Ok(stream)) = handshake {
+                                    connection(stream, router, shutdown).await;
+                                }
+                            });
+                        }
+                    }
                 }
                 // Out of file descriptors and the like: wait a little rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -153,8 +180,10 @@ async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Recei
     }
 }
 
-async fn connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
-    let _ = stream.set_nodelay(true);
+async fn connection<S>(stream: S, router: Router, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let router = router.clone();
         async move {
@@ -181,9 +210,10 @@ async fn connection(stream: TcpStream, router: Router, mut shutdown: watch::Rece
 }
 
 impl EmulatorHandle {
-    /// `http://HOST:PORT`, without a trailing slash.
+    /// `http://HOST:PORT` (`https://` when serving TLS), without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The address the instance listens on.

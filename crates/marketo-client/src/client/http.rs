@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, Missing, Retry, body_errors, classify};
+use crate::error::{Error, ErrorKind, Missing, Retry, Transport, body_errors, classify};
 use crate::secret::{Secret, redact};
+use crate::trust::TrustRoot;
 
 pub(crate) fn parse<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Error> {
     serde_json::from_value(value).map_err(|e| {
@@ -23,23 +24,32 @@ pub(super) fn http_client(
     user_agent: &str,
     request_timeout: Duration,
     connect_timeout: Duration,
+    extra_roots: &[TrustRoot],
 ) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .use_rustls_tls()
         .user_agent(user_agent)
         .timeout(request_timeout)
-        .connect_timeout(connect_timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| {
+        .connect_timeout(connect_timeout.min(request_timeout))
+        .redirect(reqwest::redirect::Policy::none());
+    for root in extra_roots {
+        let cert = reqwest::Certificate::from_der(root.der()).map_err(|e| {
             Error::new(
                 ErrorKind::Other,
-                format!(
-                    "could not build the HTTP client: {}",
-                    error_chain(&e.without_url())
-                ),
+                format!("a trusted CA certificate is unusable: {}", error_chain(&e)),
             )
-        })
+        })?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder.build().map_err(|e| {
+        Error::new(
+            ErrorKind::Other,
+            format!(
+                "could not build the HTTP client: {}",
+                error_chain(&e.without_url())
+            ),
+        )
+    })
 }
 
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
@@ -56,21 +66,91 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-/// A failure below HTTP. Connect errors prove nothing was sent; anything else is ambiguous.
-pub(super) fn transport_error(e: reqwest::Error, op: &str, secrets: &[&Secret]) -> Error {
-    let e = e.without_url();
-    let (retry, what) = if e.is_connect() {
-        (Retry::Safe, "could not connect")
-    } else if e.is_timeout() {
-        (Retry::Ambiguous, "timed out")
+/// `30 s`, `1.5 s`: a duration as the messages show it.
+pub(crate) fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
     } else {
-        (Retry::Ambiguous, "connection failed")
-    };
-    let detail = redact(&error_chain(&e), secrets);
-    Error::new(ErrorKind::Transient, format!("{what}: {detail}"))
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Where a request went, without path or query (the Identity call carries the secret in its
+/// query): `https://123-ABC-456.mktorest.com`.
+pub(crate) fn target(url: &url::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// A failure below HTTP, told as what happened: a timeout (ambiguous), a name that does not
+/// resolve or a refused connection (nothing was sent), an untrusted certificate (final), or a
+/// connection that broke (ambiguous).
+pub(super) fn transport_error(
+    e: reqwest::Error,
+    op: &str,
+    target: &str,
+    timeout: Duration,
+    secrets: &[&Secret],
+) -> Error {
+    let e = e.without_url();
+    let chain = redact(&error_chain(&e), secrets);
+    let (transport, retry, message) =
+        classify_transport(e.is_timeout(), e.is_connect(), &chain, target, timeout);
+    Error::new(ErrorKind::Transient, message)
         .with_operation(op)
         .with_retry(retry)
+        .with_transport(transport)
         .with_source(e)
+}
+
+/// The classification behind [`transport_error`], apart from reqwest for the tests.
+pub(crate) fn classify_transport(
+    is_timeout: bool,
+    is_connect: bool,
+    chain: &str,
+    target: &str,
+    timeout: Duration,
+) -> (Transport, Retry, String) {
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("invalid peer certificate") || lower.contains("certificate") && is_connect {
+        (
+            Transport::UntrustedCertificate,
+            Retry::Never,
+            format!("the TLS certificate of {target} is not trusted ({chain})"),
+        )
+    } else if is_timeout && is_connect {
+        (
+            Transport::Connect,
+            Retry::Safe,
+            format!("could not connect to {target}: no connection within the connect timeout"),
+        )
+    } else if is_timeout {
+        (
+            Transport::Timeout,
+            Retry::Ambiguous,
+            format!(
+                "timed out after {} waiting for {target} to answer",
+                seconds(timeout)
+            ),
+        )
+    } else if is_connect && lower.contains("dns error") {
+        (
+            Transport::Connect,
+            Retry::Safe,
+            format!("could not resolve the host of {target}: {chain}"),
+        )
+    } else if is_connect {
+        (
+            Transport::Connect,
+            Retry::Safe,
+            format!("could not connect to {target}: {chain}"),
+        )
+    } else {
+        (
+            Transport::Broken,
+            Retry::Ambiguous,
+            format!("the connection to {target} failed: {chain}"),
+        )
+    }
 }
 
 fn snippet(bytes: &[u8], secrets: &[&Secret]) -> String {

@@ -3,12 +3,13 @@
 //! sent again).
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::http::parse;
 use super::{Call, Client, bump, cancelled};
@@ -29,6 +30,24 @@ pub(crate) enum Lookup<T> {
     Found(T),
     /// It did not: resend, with a replacement body if given.
     Resend(Option<Value>),
+}
+
+/// A `Retry-After` value: whole seconds, or an HTTP date (then the time left until it, zero if it
+/// has passed). `None` when it is neither.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::from(date.with_timezone(&chrono::Utc));
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait before a retry the server asked for with `Retry-After`: never longer than Marketo's
+/// rate window, whatever it said.
+pub(crate) fn server_wait(asked: Duration, window: Duration) -> Duration {
+    asked.min(window)
 }
 
 struct RetryState {
@@ -71,7 +90,10 @@ impl Client {
                 );
                 delay = delay.max(policy.rate_limit_window) + Duration::from_millis(extra);
             }
-            delay
+            match error.retry_after() {
+                Some(asked) => server_wait(asked, policy.rate_limit_window),
+                None => delay,
+            }
         };
         if state.started.elapsed() + delay > policy.max_total_time {
             return Err(error);
@@ -132,13 +154,17 @@ impl Client {
     ) -> Result<T, Error>
     where
         T: DeserializeOwned,
-        F: FnMut() -> Fut,
+        F: FnMut(Client) -> Fut,
         Fut: Future<Output = Result<Lookup<T>, Error>>,
     {
         let mut state = RetryState::new();
         let mut ambiguous = false;
         loop {
             let (error, generation) = match self.attempt_cancellable(&call).await {
+                Err((error, _)) if error.kind() == ErrorKind::Cancelled => {
+                    // Stopped while the create may have been on its way: find out before saying.
+                    return self.settle_cancelled(error, what, &mut lookup).await;
+                }
                 Ok(value) => match parse::<T>(value, what) {
                     Ok(parsed) => return Ok(parsed),
                     // It was applied but the answer is unreadable: find the object instead.
@@ -159,7 +185,7 @@ impl Client {
                     match self.back_off(&mut state, error).await {
                         Ok(()) => {
                             bump(&self.inner.counters.lookups);
-                            match lookup().await? {
+                            match lookup(self.clone()).await? {
                                 Lookup::Found(found) => return Ok(found),
                                 Lookup::Resend(Some(body)) => call.body = Some(body),
                                 Lookup::Resend(None) => {}
@@ -181,9 +207,12 @@ impl Client {
                 // Giving up (refused, or out of attempts or time): if an earlier attempt may have
                 // taken effect, it decides. A cancelled call returns at once.
                 Err(error) => {
-                    if ambiguous && error.kind() != ErrorKind::Cancelled {
+                    if ambiguous && error.kind() == ErrorKind::Cancelled {
+                        return self.settle_cancelled(error, what, &mut lookup).await;
+                    }
+                    if ambiguous {
                         bump(&self.inner.counters.lookups);
-                        if let Lookup::Found(found) = lookup().await? {
+                        if let Lookup::Found(found) = lookup(self.clone()).await? {
                             return Ok(found);
                         }
                     }
@@ -195,6 +224,49 @@ impl Client {
 }
 
 impl Client {
+    /// A create was cancelled (Ctrl-C, `StopProvider`) while it may have been sent: its outcome
+    /// is unknown, so the object is looked up (on a handle that is not cancelled, within one
+    /// request timeout) before the cancellation is reported. Found: it was created, and is
+    /// returned. Not found, or the look-up failed: the error says so.
+    async fn settle_cancelled<T, F, Fut>(
+        &self,
+        error: Error,
+        what: &str,
+        lookup: &mut F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut(Client) -> Fut,
+        Fut: Future<Output = Result<Lookup<T>, Error>>,
+    {
+        bump(&self.inner.counters.lookups);
+        let detached = self.with_cancellation(CancellationToken::new());
+        let limit = self
+            .inner
+            .config
+            .request_timeout
+            .max(Duration::from_secs(1));
+        let outcome = tokio::time::timeout(limit, lookup(detached)).await;
+        let message = match outcome {
+            Ok(Ok(Lookup::Found(found))) => return Ok(found),
+            Ok(Ok(Lookup::Resend(_))) => format!(
+                "the call was cancelled while the {what} create may have been on its way, so its \
+                 outcome was unknown; looking it up afterwards did not find it: it was not created"
+            ),
+            Ok(Err(e)) => format!(
+                "the call was cancelled while the {what} create may have been on its way: its \
+                 outcome is unknown, and looking it up failed ({e}); check Marketo before \
+                 applying again"
+            ),
+            Err(_) => format!(
+                "the call was cancelled while the {what} create may have been on its way: its \
+                 outcome is unknown, and looking it up took longer than {}; check Marketo before \
+                 applying again",
+                super::http::seconds(limit)
+            ),
+        };
+        Err(error.with_message(message))
+    }
+
     /// [`Client::create`] for an object with a unique name: after an ambiguous failure, `find`
     /// looks the object up by `name`, and the call is resent only if that finds nothing.
     pub(crate) async fn create_named<T, F, Fut>(
@@ -209,10 +281,9 @@ impl Client {
         F: Fn(Client, String) -> Fut,
         Fut: Future<Output = Result<Option<T>, Error>>,
     {
-        let this = self.clone();
         let name = name.to_owned();
-        self.create(call, what, move || {
-            let found = find(this.clone(), name.clone());
+        self.create(call, what, move |client| {
+            let found = find(client, name.clone());
             async move { Ok(found.await?.map_or(Lookup::Resend(None), Lookup::Found)) }
         })
         .await

@@ -259,3 +259,108 @@ async fn every_operation_future_is_send() {
     fn assert_sync_clone<T: Send + Sync + Clone + 'static>(_: &T) {}
     assert_sync_clone(&c);
 }
+
+#[test]
+fn retry_after_in_seconds_or_as_an_http_date() {
+    use std::time::{Duration as D, SystemTime, UNIX_EPOCH};
+    let now = UNIX_EPOCH + D::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+    assert_eq!(parse_retry_after("7", now), Some(D::from_secs(7)));
+    assert_eq!(parse_retry_after(" 0 ", now), Some(D::ZERO));
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 1994 08:49:52 GMT", now),
+        Some(D::from_secs(15))
+    );
+    // A date already past means "now".
+    assert_eq!(
+        parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+        Some(D::ZERO)
+    );
+    for bad in ["", "soon", "-3", "1.5"] {
+        assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+    }
+    assert!(parse_retry_after("99999999999999999999999", SystemTime::now()).is_some());
+}
+
+#[test]
+fn retry_after_is_capped_at_the_rate_window() {
+    let window = Duration::from_secs(20);
+    assert_eq!(
+        retry::server_wait(Duration::from_secs(3), window),
+        Duration::from_secs(3)
+    );
+    assert_eq!(
+        retry::server_wait(Duration::from_secs(3600), window),
+        window
+    );
+}
+
+#[test]
+fn only_429_and_503_carry_a_retry_after() {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(reqwest::header::RETRY_AFTER, "4".parse().unwrap());
+    assert_eq!(retry_after(429, &h), Some(Duration::from_secs(4)));
+    assert_eq!(retry_after(503, &h), Some(Duration::from_secs(4)));
+    assert_eq!(retry_after(500, &h), None);
+    assert_eq!(retry_after(429, &reqwest::header::HeaderMap::new()), None);
+}
+
+#[test]
+fn transport_failures_say_what_happened() {
+    use crate::error::Transport;
+    let target = "https://123-ABC-456.mktorest.com";
+    let t = Duration::from_secs(2);
+    let c = |timeout, connect, chain: &str| {
+        http::classify_transport(timeout, connect, chain, target, t)
+    };
+
+    let (kind, retry, text) = c(true, false, "error sending request: operation timed out");
+    assert_eq!((kind, retry), (Transport::Timeout, Retry::Ambiguous));
+    assert_eq!(
+        text,
+        "timed out after 2 s waiting for https://123-ABC-456.mktorest.com to answer"
+    );
+    assert!(!text.contains("refused"));
+
+    let (kind, retry, text) = c(
+        false,
+        true,
+        "error sending request: client error (Connect): dns error: failed to lookup address",
+    );
+    assert_eq!((kind, retry), (Transport::Connect, Retry::Safe));
+    assert!(
+        text.starts_with("could not resolve the host of https://123-ABC-456.mktorest.com"),
+        "{text}"
+    );
+    assert!(!text.contains("client_secret"), "{text}");
+
+    let (kind, _, text) = c(false, true, "tcp connect error: Connection refused");
+    assert_eq!(kind, Transport::Connect);
+    assert!(
+        text.starts_with("could not connect to https://123-ABC-456"),
+        "{text}"
+    );
+
+    let (kind, retry, text) = c(
+        false,
+        true,
+        "client error (Connect): invalid peer certificate: UnknownIssuer",
+    );
+    assert_eq!(
+        (kind, retry),
+        (Transport::UntrustedCertificate, Retry::Never)
+    );
+    assert!(text.contains("is not trusted"), "{text}");
+    assert!(text.contains("UnknownIssuer"), "{text}");
+
+    let (kind, retry, _) = c(true, true, "connect timeout");
+    assert_eq!((kind, retry), (Transport::Connect, Retry::Safe));
+
+    let (kind, retry, text) = c(false, false, "connection closed before message completed");
+    assert_eq!((kind, retry), (Transport::Broken, Retry::Ambiguous));
+    assert!(
+        text.starts_with("the connection to https://123-ABC-456"),
+        "{text}"
+    );
+
+    assert_eq!(http::seconds(Duration::from_millis(1500)), "1.5 s");
+}

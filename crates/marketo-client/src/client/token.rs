@@ -46,6 +46,7 @@ struct RawIdentity {
 
 async fn identity_request(
     http: &reqwest::Client,
+    timeout: Duration,
     identity_endpoint: &Url,
     client_id: &str,
     client_secret: &Secret,
@@ -66,6 +67,7 @@ async fn identity_request(
     }
     let path = url.path().to_owned();
     let op = format!("GET {path}");
+    let target = super::http::target(&url);
     url.query_pairs_mut()
         .append_pair("grant_type", "client_credentials")
         .append_pair("client_id", client_id)
@@ -80,7 +82,7 @@ async fn identity_request(
     let response = match result {
         Ok(r) => r,
         Err(e) => {
-            let err = transport_error(e, &op, &secrets);
+            let err = transport_error(e, &op, &target, timeout, &secrets);
             tracing::debug!(method = "GET", path = %path, error = %err, "marketo identity call failed");
             return Err(err);
         }
@@ -89,7 +91,7 @@ async fn identity_request(
     let bytes = response
         .bytes()
         .await
-        .map_err(|e| transport_error(e, &op, &secrets))?;
+        .map_err(|e| transport_error(e, &op, &target, timeout, &secrets))?;
     tracing::debug!(
         method = "GET",
         path = %path,
@@ -132,12 +134,14 @@ pub async fn fetch_token(
     client_id: &str,
     client_secret: &Secret,
 ) -> Result<TokenInfo, Error> {
+    let timeout = Duration::from_secs(60);
     let http = http_client(
         concat!("marketo-client/", env!("CARGO_PKG_VERSION")),
-        Duration::from_secs(60),
+        timeout,
         Duration::from_secs(10),
+        &[],
     )?;
-    identity_request(&http, identity_endpoint, client_id, client_secret).await
+    identity_request(&http, timeout, identity_endpoint, client_id, client_secret).await
 }
 
 impl Client {
@@ -151,6 +155,7 @@ impl Client {
         bump(&self.inner.counters.identity_requests);
         let info = identity_request(
             &self.inner.http,
+            self.inner.config.request_timeout,
             &self.inner.config.identity_endpoint,
             &self.inner.config.client_id,
             &self.inner.config.client_secret,

@@ -3,6 +3,7 @@
 
 mod objects;
 mod reliability;
+mod transport;
 
 use std::time::Duration;
 

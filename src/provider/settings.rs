@@ -1,0 +1,270 @@
+//! The provider's request settings (timeouts, retries, the two limiter settings), its extra
+//! trust roots (`ca_certificate_file`, `SSL_CERT_FILE`, `SSL_CERT_DIR`), and what a failed
+//! first login tells the user.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::{CLIENT_ID, CLIENT_SECRET, ProviderModel, Setting, lookup, unknown_error};
+use crate::marketo::{self, ClientConfig, ErrorKind, Transport, TrustRoot};
+use crate::plugin::model::Attr;
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number};
+
+/// A whole-number setting: its attribute, environment variable, bounds, default and where the
+/// model keeps it.
+pub(super) struct NumberSetting {
+    pub attr: &'static str,
+    pub env: &'static str,
+    pub low: i64,
+    pub high: i64,
+    pub default: i64,
+    pub value: fn(&ProviderModel) -> &Attr<Number>,
+}
+
+pub(super) const MAX_CALLS: NumberSetting = NumberSetting {
+    attr: "max_calls_per_20_seconds",
+    env: "MARKETO_MAX_CALLS_PER_20_SECONDS",
+    value: |m| &m.max_calls_per_20_seconds,
+    low: 1,
+    high: 100,
+    default: 80,
+};
+pub(super) const MAX_CONCURRENT: NumberSetting = NumberSetting {
+    attr: "max_concurrent_calls",
+    env: "MARKETO_MAX_CONCURRENT_CALLS",
+    value: |m| &m.max_concurrent_calls,
+    low: 1,
+    high: 10,
+    default: 5,
+};
+pub(super) const REQUEST_TIMEOUT: NumberSetting = NumberSetting {
+    attr: "request_timeout",
+    env: "MARKETO_REQUEST_TIMEOUT",
+    value: |m| &m.request_timeout,
+    low: 1,
+    high: 300,
+    default: 30,
+};
+pub(super) const MAX_RETRIES: NumberSetting = NumberSetting {
+    attr: "max_retries",
+    env: "MARKETO_MAX_RETRIES",
+    value: |m| &m.max_retries,
+    low: 0,
+    high: 20,
+    default: 5,
+};
+pub(super) const NUMBERS: [&NumberSetting; 4] =
+    [&MAX_CALLS, &MAX_CONCURRENT, &REQUEST_TIMEOUT, &MAX_RETRIES];
+
+pub(super) const CA_CERTIFICATE_FILE: Setting = Setting {
+    attr: "ca_certificate_file",
+    env: "MARKETO_CA_CERTIFICATE_FILE",
+    value: |m| &m.ca_certificate_file,
+};
+
+fn out_of_range(n: &NumberSetting, from_env: Option<&str>) -> Diagnostic {
+    let NumberSetting {
+        attr,
+        env,
+        low,
+        high,
+        ..
+    } = n;
+    let origin = match from_env {
+        Some(text) => format!(" It came from the environment variable {env} = {text:?}."),
+        None => String::new(),
+    };
+    Diagnostic::error(
+        "Invalid provider setting",
+        format!("`{attr}` must be a whole number from {low} to {high}.{origin}"),
+    )
+    .at(AttributePath::root(*attr))
+}
+
+fn in_range(n: &NumberSetting, f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f >= n.low as f64 && f <= n.high as f64).then_some(f as i64)
+}
+
+/// The value set in the provider block, when it is known: for `ValidateProviderConfig`, where
+/// unknown values are still allowed.
+pub(super) fn number_in_config(
+    config: &ProviderModel,
+    n: &NumberSetting,
+) -> Result<Option<i64>, Diagnostic> {
+    let Some(v) = (n.value)(config).known() else {
+        return Ok(None);
+    };
+    in_range(n, v.as_f64())
+        .map(Some)
+        .ok_or_else(|| out_of_range(n, None))
+}
+
+/// The block's value, else the environment variable's, else the default. An unknown value is an
+/// error: the provider must know how to call Marketo while planning.
+pub(super) fn number(config: &ProviderModel, n: &NumberSetting) -> Result<i64, Diagnostic> {
+    if (n.value)(config).is_unknown() {
+        return Err(unknown_error(n.attr, n.env));
+    }
+    if let Some(found) = number_in_config(config, n)? {
+        return Ok(found);
+    }
+    match std::env::var(n.env) {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|f| in_range(n, f))
+            .ok_or_else(|| out_of_range(n, Some(&text))),
+        _ => Ok(n.default),
+    }
+}
+
+/// Applies the four numeric settings to the client's configuration.
+pub(super) fn apply_numbers(
+    config: &ProviderModel,
+    client: &mut ClientConfig,
+    diags: &mut Diagnostics,
+) {
+    let mut get = |n: &NumberSetting| match number(config, n) {
+        Ok(v) => Some(v),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    let (calls, concurrent, timeout, retries) = (
+        get(&MAX_CALLS),
+        get(&MAX_CONCURRENT),
+        get(&REQUEST_TIMEOUT),
+        get(&MAX_RETRIES),
+    );
+    if let Some(calls) = calls.and_then(|c| u32::try_from(c).ok()) {
+        client.rate_limit.calls = calls;
+    }
+    if let Some(n) = concurrent.and_then(|c| usize::try_from(c).ok()) {
+        client.max_concurrency = n;
+    }
+    if let Some(secs) = timeout.and_then(|t| u64::try_from(t).ok()) {
+        client.request_timeout = Duration::from_secs(secs);
+    }
+    if let Some(retries) = retries.and_then(|r| u32::try_from(r).ok()) {
+        client.retry.max_attempts = retries + 1;
+    }
+}
+
+/// The extra trust roots: `ca_certificate_file` (or its environment variable), which must be a
+/// readable PEM file, and `SSL_CERT_FILE` / `SSL_CERT_DIR`, which are warned about and skipped
+/// when unusable (a stale system setting should not stop Terraform).
+pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Vec<TrustRoot> {
+    let mut roots = Vec::new();
+    match lookup(config, &CA_CERTIFICATE_FILE) {
+        Err(d) => diags.push(d),
+        Ok(None) => {}
+        Ok(Some(path)) => match marketo::load_pem_file(Path::new(&path)) {
+            Ok(found) => roots.extend(found),
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    "Unusable CA certificate file",
+                    format!(
+                        "`{}` (or {}): {e}. It must name a PEM file holding the certificate of the \
+                         CA that signed the Marketo endpoint's certificate (for example a \
+                         TLS-inspecting proxy's CA).",
+                        CA_CERTIFICATE_FILE.attr, CA_CERTIFICATE_FILE.env
+                    ),
+                )
+                .at(AttributePath::root(CA_CERTIFICATE_FILE.attr)),
+            ),
+        },
+    }
+    for (env, load) in [
+        (
+            "SSL_CERT_FILE",
+            marketo::load_pem_file as fn(&Path) -> Result<Vec<TrustRoot>, marketo::TrustError>,
+        ),
+        ("SSL_CERT_DIR", marketo::load_pem_dir),
+    ] {
+        let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        // SSL_CERT_DIR may list several directories, as OpenSSL reads it.
+        for path in std::env::split_paths(&value) {
+            match load(&path) {
+                Ok(found) => roots.extend(found),
+                Err(e) => diags.warning(
+                    format!("{env} is not usable"),
+                    format!(
+                        "The environment variable {env} names {}, which the provider cannot use: \
+                         {e}. Its certificates are not trusted; `{}` names a CA certificate file \
+                         for this provider alone.",
+                        path.display(),
+                        CA_CERTIFICATE_FILE.attr
+                    ),
+                ),
+            }
+        }
+    }
+    roots
+}
+
+/// How the endpoint was named, for messages about reaching it.
+#[derive(Debug)]
+pub(super) enum Named {
+    /// Built from this Munchkin id.
+    Munchkin(String),
+    /// Given as `endpoint` (or its environment variable).
+    Endpoint,
+}
+
+/// The diagnostic for a first login that failed: it says what happened, and blames the
+/// credentials only when Marketo refused them.
+pub(super) fn login_error(e: &marketo::Error, endpoint: &url::Url, named: &Named) -> Diagnostic {
+    let (attr, origin) = match named {
+        Named::Munchkin(m) => (
+            "munchkin_id",
+            format!(
+                "The endpoint {endpoint} was built from `munchkin_id` = \"{m}\": check that it is \
+                 the instance's Munchkin id (Admin > Integration > Munchkin)"
+            ),
+        ),
+        Named::Endpoint => (
+            "endpoint",
+            format!("Check the endpoint {endpoint} (`endpoint` or MARKETO_ENDPOINT)"),
+        ),
+    };
+    let (summary, detail) = match (e.kind(), e.transport()) {
+        (ErrorKind::Unauthorized, _) => {
+            return Diagnostic::error(
+                "Cannot log in to Marketo",
+                format!(
+                    "{e}. Check `client_id` / `client_secret` (or {} / {}).",
+                    CLIENT_ID.env, CLIENT_SECRET.env
+                ),
+            )
+            .at(AttributePath::root(CLIENT_SECRET.attr));
+        }
+        (_, Some(Transport::UntrustedCertificate)) => (
+            "Marketo's TLS certificate is not trusted",
+            format!(
+                "{e}. If the instance is reached through a TLS-inspecting proxy or serves a \
+                 certificate from a private CA, give that CA's certificate (PEM) with `{}` (or \
+                 {}), or with SSL_CERT_FILE / SSL_CERT_DIR.",
+                CA_CERTIFICATE_FILE.attr, CA_CERTIFICATE_FILE.env
+            ),
+        ),
+        (_, Some(Transport::Timeout)) => (
+            "Marketo did not answer",
+            format!(
+                "{e}. {origin}, and the network. A slow instance may need a longer `{}` (or {}).",
+                REQUEST_TIMEOUT.attr, REQUEST_TIMEOUT.env
+            ),
+        ),
+        (_, Some(Transport::Connect)) => (
+            "Cannot reach Marketo",
+            format!(
+                "{e}. {origin}, and the network (a proxy is taken from HTTPS_PROXY / NO_PROXY)."
+            ),
+        ),
+        _ => ("Cannot log in to Marketo", format!("{e}. {origin}.")),
+    };
+    Diagnostic::error(summary, detail).at(AttributePath::root(attr))
+}
