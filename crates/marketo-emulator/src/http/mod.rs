@@ -1,6 +1,5 @@
 //! Request handling: routing, authentication, limits, faults, body parsing and the request log.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,24 +11,29 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use chrono::Utc;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::api::{self, ApiError, DropConnection, IdentityOut, MarketoCode};
-use crate::config::{Faults, Limits, RateLimit, validate_faults};
+use crate::api::{ApiError, DropConnection, MarketoCode};
 use crate::faults::{Fault, FaultState};
 use crate::limits::Limiter;
 use crate::log::{RequestLog, redact};
 use crate::model::{State, UM_PERMISSION, USERS_PERMISSION};
-use crate::ops::{self, Page};
+use crate::ops::Page;
 use crate::persist;
 use crate::tokens::{TokenProblem, Tokens};
-use crate::util::{constant_time_eq, lock, percent_decode};
+use crate::util::{lock, percent_decode};
 
 /// Largest request body accepted (Marketo's limit).
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
 const PREFIX: &str = "/userservice/management/v1/";
 const TOKEN_PATH: &str = "/identity/oauth/token";
+
+mod admin;
+mod control;
+mod identity;
+#[cfg(test)]
+mod tests;
+mod users;
 
 /// One running instance's shared data.
 pub(crate) struct App {
@@ -105,10 +109,10 @@ fn bad_gateway() -> Response {
 async fn handle(app: &Arc<App>, req: Request) -> Response {
     let path = req.uri().path();
     if path == TOKEN_PATH {
-        return identity(app, req).await;
+        return identity::identity(app, req).await;
     }
     if path == "/_emulator" || path.starts_with("/_emulator/") {
-        return control(app, req)
+        return control::control(app, req)
             .await
             .unwrap_or_else(ApiError::into_response);
     }
@@ -446,346 +450,28 @@ fn execute(
     body: Value,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
-    let ims = app.ims;
-    Ok(match route {
-        Route::AllUsers => {
-            let p = page(query)?;
-            api::ok(&app.read(|s| ops::all_users(s, p)))
-        }
-        Route::Invite => {
-            let req = ops::from_value(body)?;
-            app.write(|s| ops::invite(s, req, ims, now))?;
-            api::ok_true()
-        }
-        Route::Roles => api::ok(&app.read(ops::roles)),
-        Route::Workspaces => api::ok(&app.read(ops::workspaces)),
-        Route::User(u) => api::ok(&app.read(|s| ops::get_user(s, &u))?),
-        Route::InvitedUser(u) => api::ok(&app.read(|s| ops::get_invite(s, &u))?),
-        Route::UserRoles(u) => api::ok(&app.read(|s| ops::user_roles(s, &u))?),
-        Route::UpdateUser(u) => {
-            let req = ops::from_value(body)?;
-            api::ok(&app.write(|s| ops::update_user(s, &u, req, ims, now))?)
-        }
-        Route::DeleteUser(u) => {
-            app.write(|s| ops::delete_user(s, &u, ims))?;
-            api::ok_true()
-        }
-        Route::DeleteInvite(u) => {
-            app.write(|s| ops::delete_invite(s, &u, ims))?;
-            api::ok_true()
-        }
-        Route::AddUserRoles(u) => {
-            let pairs = ops::pair_list(body)?;
-            api::ok(&app.write(|s| ops::add_roles(s, &u, pairs, now))?)
-        }
-        Route::RemoveUserRoles(u) => {
-            let pairs = ops::pair_list(body)?;
-            api::ok(&app.write(|s| ops::remove_roles(s, &u, pairs, now))?)
-        }
-        Route::Permissions => api::ok(&crate::model::grantable_permissions()),
-        Route::CreateRole => {
-            let req = ops::from_value(body)?;
-            api::ok(&app.write(|s| ops::create_role(s, req, now))?)
-        }
-        Route::Role(id) => api::ok(&app.read(|s| ops::get_role(s, &id))?),
-        Route::UpdateRole(id) => {
-            let req = ops::from_value(body)?;
-            api::ok(&app.write(|s| ops::update_role(s, &id, req, now))?)
-        }
-        Route::DeleteRole(id) => {
-            app.write(|s| ops::delete_role(s, &id))?;
-            api::ok_true()
-        }
-        Route::Services => {
-            let p = page(query)?;
-            api::ok(&app.read(|s| ops::services(s, p)))
-        }
-        Route::CreateService => {
-            let req = ops::from_value(body)?;
-            api::ok(&app.write(|s| ops::create_service(s, req, now))?)
-        }
-        Route::Service(id) => api::ok(&app.read(|s| ops::get_service(s, &id))?),
-        Route::UpdateService(id) => {
-            let req = ops::from_value(body)?;
-            api::ok(&app.write(|s| ops::update_service(s, &id, req, now))?)
-        }
-        Route::DeleteService(id) => {
-            app.write(|s| ops::delete_service(s, &id))?;
-            api::ok_true()
-        }
-    })
-}
-
-// ----- identity ---------------------------------------------------------------------------------------------
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    api::json_response(
-        status,
-        &serde_json::json!({ "error": error, "error_description": description }),
-    )
-}
-
-fn bad_credentials() -> Response {
-    oauth_error(
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        "Bad client credentials",
-    )
-}
-
-async fn identity(app: &App, req: Request) -> Response {
-    if req.method() != Method::GET && req.method() != Method::POST {
-        return wrong_method(req.method()).into_response();
-    }
-    let (parts, body) = req.into_parts();
-    let mut params: HashMap<String, String> = HashMap::new();
-    for (k, v) in query_pairs(parts.uri.query()) {
-        params.entry(k).or_insert(v);
-    }
-    if parts.method == Method::POST {
-        if let Err(e) = check_length_header(&parts.headers) {
-            return e.into_response();
-        }
-        let bytes = match read_body(body).await {
-            Ok(b) => b,
-            Err(e) => return e.into_response(),
-        };
-        match media_type(&parts.headers).as_deref() {
-            Some("application/x-www-form-urlencoded") => {
-                for (k, v) in form_urlencoded::parse(&bytes) {
-                    params.entry(k.into_owned()).or_insert(v.into_owned());
-                }
-            }
-            Some("application/json") if !bytes.is_empty() => match parse_json(&bytes) {
-                Ok(Value::Object(map)) => {
-                    for (k, v) in map {
-                        if let Value::String(v) = v {
-                            params.entry(k).or_insert(v);
-                        }
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => return e.into_response(),
-            },
-            _ => {}
-        }
-    }
-    match params.get("grant_type").map(String::as_str) {
-        Some("client_credentials") => {}
-        None | Some("") => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "Missing grant type",
-            );
-        }
-        Some(_) => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "Unsupported grant type",
-            );
-        }
-    }
-    let (Some(client_id), Some(secret)) = (params.get("client_id"), params.get("client_secret"))
-    else {
-        return bad_credentials();
-    };
-    let found = app.read(|s| {
-        s.services
-            .values()
-            .find(|svc| svc.client_id == *client_id)
-            .filter(|svc| constant_time_eq(&svc.client_secret, secret))
-            .and_then(|svc| {
-                s.users
-                    .get(&svc.owner)
-                    .map(|u| (svc.id, u.id, u.userid.clone()))
-            })
-    });
-    let Some((service_id, owner, scope)) = found else {
-        return bad_credentials();
-    };
-    let issued = lock(&app.tokens).issue(service_id, client_id, app.token_ttl, Instant::now());
-    if issued.fresh {
-        let now = Utc::now();
-        let saved = app.write(|s| {
-            if let Some(u) = s.users.get_mut(&owner) {
-                u.last_login_at = Some(now);
-            }
-            Ok(())
-        });
-        if let Err(e) = saved {
-            return e.into_response();
-        }
-    }
-    api::ok(&IdentityOut {
-        access_token: issued.token,
-        token_type: "bearer",
-        expires_in: issued.expires_in,
-        scope,
-    })
-}
-
-// ----- test controls ------------------------------------------------------------------------------------
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FaultsBody {
-    rate: f64,
-    seed: u64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct LimitsBody {
-    rate_limit: Option<String>,
-    concurrency: Option<u32>,
-    daily_quota: Option<u64>,
-}
-
-async fn control_body(parts: &Parts, body: Body) -> Result<Value, ApiError> {
-    check_length_header(&parts.headers)?;
-    let bytes = read_body(body).await?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
-    }
-    parse_json(&bytes)
-}
-
-async fn control(app: &App, req: Request) -> Result<Response, ApiError> {
-    let (parts, body) = req.into_parts();
-    let rest = parts
-        .uri
-        .path()
-        .strip_prefix("/_emulator/")
-        .ok_or_else(unknown_path)?;
-    let segs = segments(rest)?;
-    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let (want, action) = match s.as_slice() {
-        ["state.json"] => (Method::GET, 0),
-        ["users", _, "accept.json"] => (Method::POST, 1),
-        ["faults.json"] => (Method::POST, 2),
-        ["limits.json"] => (Method::POST, 3),
-        ["tokens", "expire.json"] => (Method::POST, 4),
-        _ => return Err(unknown_path()),
-    };
-    if parts.method != want {
-        return Err(wrong_method(&parts.method));
-    }
-    match (action, s.as_slice()) {
-        (0, _) => Ok(api::ok(&app.read(State::snapshot))),
-        (1, ["users", userid, _]) => {
-            let now = Utc::now();
-            app.write(|st| ops::accept(st, userid, now))?;
-            Ok(api::ok_true())
-        }
-        (2, _) => {
-            let faults = match control_body(&parts, body).await? {
-                Value::Null => None,
-                v => {
-                    let f: FaultsBody = ops::from_value(v)?;
-                    let f = Faults {
-                        rate: f.rate,
-                        seed: f.seed,
-                    };
-                    validate_faults(&f).map_err(ApiError::invalid)?;
-                    Some(f)
-                }
-            };
-            lock(&app.faults).set(faults);
-            Ok(api::ok_true())
-        }
-        (3, _) => {
-            let b: LimitsBody = match control_body(&parts, body).await? {
-                Value::Null => LimitsBody::default(),
-                v => ops::from_value(v)?,
-            };
-            let rate_limit = b
-                .rate_limit
-                .map(|r| r.parse::<RateLimit>())
-                .transpose()
-                .map_err(|e| ApiError::invalid(e.to_string()))?;
-            if b.concurrency == Some(0) {
-                return Err(ApiError::invalid("concurrency must be at least 1"));
-            }
-            app.limiter.set(Limits {
-                rate_limit,
-                concurrency: b.concurrency,
-                daily_quota: b.daily_quota,
-            });
-            Ok(api::ok_true())
-        }
-        (4, _) => {
-            lock(&app.tokens).expire_all(Instant::now());
-            Ok(api::ok_true())
-        }
-        _ => Err(unknown_path()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routes() {
-        let p = |s: &str| format!("{PREFIX}{s}");
-        assert_eq!(
-            route(&Method::GET, &p("users/allusers.json")),
-            Ok(Route::AllUsers)
-        );
-        assert_eq!(
-            route(&Method::GET, &p("users/a%40b.com/user.json")),
-            Ok(Route::User("a@b.com".into()))
-        );
-        assert_eq!(
-            route(&Method::POST, &p("users/x/invite/delete.json")),
-            Ok(Route::DeleteInvite("x".into()))
-        );
-        assert_eq!(
-            route(&Method::POST, &p("users/allusers.json"))
-                .err()
-                .map(|e| e.code),
-            Some(605)
-        );
-        assert_eq!(
-            route(&Method::GET, &p("users//user.json"))
-                .err()
-                .map(|e| e.code),
-            Some(610)
-        );
-        assert_eq!(
-            route(&Method::GET, "/rest/v1/leads.json")
-                .err()
-                .map(|e| e.code),
-            Some(610)
-        );
-        assert_eq!(
-            route(&Method::GET, &p("users/%zz/user.json"))
-                .err()
-                .map(|e| e.code),
-            Some(610)
-        );
-    }
-
-    #[test]
-    fn paging() {
-        assert!(matches!(
-            page(None),
-            Ok(Page {
-                offset: 0,
-                size: 20
-            })
-        ));
-        assert!(matches!(
-            page(Some("pageOffset=5&pageSize=200")),
-            Ok(Page {
-                offset: 5,
-                size: 200
-            })
-        ));
-        for bad in ["pageSize=0", "pageSize=201", "pageOffset=-1", "pageSize=x"] {
-            assert_eq!(page(Some(bad)).err().map(|e| e.code), Some(1003), "{bad}");
-        }
+    match route {
+        Route::AllUsers => users::all_users(app, query),
+        Route::Invite => users::invite(app, body, now),
+        Route::Roles => users::roles(app),
+        Route::Workspaces => users::workspaces(app),
+        Route::User(u) => users::get_user(app, &u),
+        Route::InvitedUser(u) => users::get_invite(app, &u),
+        Route::UserRoles(u) => users::user_roles(app, &u),
+        Route::UpdateUser(u) => users::update_user(app, &u, body, now),
+        Route::DeleteUser(u) => users::delete_user(app, &u),
+        Route::DeleteInvite(u) => users::delete_invite(app, &u),
+        Route::AddUserRoles(u) => users::add_roles(app, &u, body, now),
+        Route::RemoveUserRoles(u) => users::remove_roles(app, &u, body, now),
+        Route::Permissions => Ok(admin::permissions()),
+        Route::CreateRole => admin::create_role(app, body, now),
+        Route::Role(id) => admin::get_role(app, &id),
+        Route::UpdateRole(id) => admin::update_role(app, &id, body, now),
+        Route::DeleteRole(id) => admin::delete_role(app, &id),
+        Route::Services => admin::services(app, query),
+        Route::CreateService => admin::create_service(app, body, now),
+        Route::Service(id) => admin::get_service(app, &id),
+        Route::UpdateService(id) => admin::update_service(app, &id, body, now),
+        Route::DeleteService(id) => admin::delete_service(app, &id),
     }
 }
