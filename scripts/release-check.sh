@@ -135,13 +135,14 @@ echo "   .terraform.lock.hcl holds $hashes h1 hashes, one per platform"
 echo "== quickstart against marketo-emulator with the released binary"
 cargo build --quiet -p marketo-emulator --bin marketo-emulator
 emu_out=$work/emulator.out
+: >"$emu_out"   # exists before the background start, which opens it in its own time
 target/debug/marketo-emulator --listen 127.0.0.1:0 --client-id rc-admin --client-secret rc-admin-secret \
   >"$emu_out" 2>"$work/emulator.err" &
 emu_pid=$!
 trap 'kill $emu_pid 2>/dev/null || true' EXIT
 url=
 for _ in $(seq 1 100); do
-  url=$(sed -n 's/^marketo-emulator listening on //p' "$emu_out")
+  url=$(sed -n 's/^marketo-emulator listening on //p' "$emu_out" 2>/dev/null || true)
   [ -n "$url" ] && break
   kill -0 $emu_pid 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
   sleep 0.1
