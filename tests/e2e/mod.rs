@@ -6,6 +6,7 @@ mod data_sources;
 mod faults;
 mod generate;
 mod guides;
+mod interrupt;
 mod provider;
 mod quickstart;
 mod real_instance;

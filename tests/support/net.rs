@@ -147,3 +147,144 @@ pub async fn https_emulator() -> PrivateCa {
         _dir: dir,
     }
 }
+
+/// A relay on loopback in front of an emulator that forwards every request at once, but holds
+/// back the answer to each `POST` whose path starts with `slow_path` for `delay` after the
+/// emulator has answered it (so the call has taken effect while the client still waits).
+/// `applied` turns true once such a request has reached the emulator; `abandoned` counts the
+/// held answers whose client hung up before the delay was over.
+pub struct SlowCreates {
+    pub url: String,
+    pub applied: Arc<std::sync::atomic::AtomicBool>,
+    pub abandoned: Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SlowCreates {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub async fn slow_creates(
+    upstream: String,
+    slow_path: &'static str,
+    delay: Duration,
+) -> SlowCreates {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+    let addr = listener.local_addr().expect("relay address");
+    let applied = Arc::new(AtomicBool::new(false));
+    let abandoned = Arc::new(AtomicUsize::new(0));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("relay client");
+    let (flag, count) = (Arc::clone(&applied), Arc::clone(&abandoned));
+    let task = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let http = http.clone();
+            let upstream = upstream.clone();
+            let (flag, count) = (Arc::clone(&flag), Arc::clone(&count));
+            tokio::spawn(async move {
+                let _ = relay_one(socket, &http, &upstream, slow_path, delay, &flag, &count).await;
+            });
+        }
+    });
+    SlowCreates {
+        url: format!("http://{addr}"),
+        applied,
+        abandoned,
+        task,
+    }
+}
+
+/// One request per connection (answers say `Connection: close`).
+async fn relay_one(
+    mut socket: TcpStream,
+    http: &reqwest::Client,
+    upstream: &str,
+    slow_path: &str,
+    delay: Duration,
+    applied: &std::sync::atomic::AtomicBool,
+    abandoned: &std::sync::atomic::AtomicUsize,
+) -> std::io::Result<()> {
+    use std::sync::atomic::Ordering;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or("GET").to_string();
+    let target = request_line.next().unwrap_or("/").to_string();
+    let mut headers = Vec::new();
+    let mut length = 0usize;
+    for line in lines {
+        if let Some((k, v)) = line.split_once(':') {
+            let (k, v) = (k.trim().to_string(), v.trim().to_string());
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.parse().unwrap_or(0);
+            }
+            if k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("content-type") {
+                headers.push((k, v));
+            }
+        }
+    }
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let slow = method == "POST" && target.starts_with(slow_path);
+    let verb = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let mut req = http.request(verb, format!("{upstream}{target}")).body(body);
+    for (k, v) in &headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    let (status, content_type, payload) = match req.send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let ct = resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/json")
+                .to_string();
+            let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            (status, ct, bytes)
+        }
+        Err(_) => (502, "text/plain".to_string(), b"bad gateway".to_vec()),
+    };
+    if slow {
+        applied.store(true, Ordering::SeqCst);
+        // Hold the answer back; a client that hangs up meanwhile never gets it.
+        let mut probe = [0u8; 1];
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            _ = socket.read(&mut probe) => {
+                abandoned.fetch_add(1, Ordering::SeqCst);
+                return Ok(());
+            }
+        }
+    }
+    let head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        payload.len()
+    );
+    socket.write_all(head.as_bytes()).await?;
+    socket.write_all(&payload).await?;
+    socket.shutdown().await
+}

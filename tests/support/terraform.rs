@@ -214,6 +214,36 @@ impl Terraform {
 
     /// Runs `terraform ARGS` in the working directory.
     pub fn run(&self, args: &[&str]) -> Outcome {
+        let out = self
+            .command(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Starts `terraform ARGS` in the working directory without waiting for it, its output
+    /// piped (read it with `wait_with_output`), for tests that signal a running Terraform. It
+    /// leads a process group of its own (id = its pid), as a shell's foreground job does: a
+    /// terminal's Ctrl-C signals the whole group (Terraform and the providers it started), and
+    /// Terraform before 1.1 runs under panicwrap, whose parent ignores a SIGINT sent to it alone.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        use std::process::Stdio;
+        self.command(args)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()))
+    }
+
+    /// `terraform ARGS` in the working directory, with this directory's environment only.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).current_dir(self.dir.path());
         for key in [
@@ -240,14 +270,7 @@ impl Terraform {
             cmd.env_remove(key);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        cmd
     }
 
     /// Runs a command that must succeed.
