@@ -88,6 +88,8 @@ async fn identity_request(
         }
     };
     let status = response.status().as_u16();
+    // A 429 or 503 on the login may say when to come back, as on any other call.
+    let wait = super::retry_after(status, response.headers());
     let bytes = response
         .bytes()
         .await
@@ -112,7 +114,8 @@ async fn identity_request(
         .with_status(status)
         .with_operation(op));
     }
-    let value = interpret(status, &bytes, Missing::Endpoint, &op, &secrets)?;
+    let value = interpret(status, &bytes, Missing::Endpoint, &op, &secrets)
+        .map_err(|e| e.with_retry_after(wait))?;
     let raw: RawIdentity = parse(value, "identity response").map_err(|e| e.with_operation(&op))?;
     let expires_in = match raw.expires_in {
         Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),

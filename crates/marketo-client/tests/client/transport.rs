@@ -14,9 +14,13 @@ use url::Url;
 
 use super::{config_for, start};
 
-/// A server that answers the Identity call, then the first API call with 429 and
-/// `Retry-After: {retry_after}`, then `[]`. Returns its URL and when each API call came.
-async fn throttling_server(retry_after: &'static str) -> (String, Arc<Mutex<Vec<Instant>>>) {
+/// A server that answers the first call of one kind (the login when `login` is set, else an API
+/// call) with 429 and `Retry-After: {retry_after}`, and every other call normally (a token, or
+/// `[]`). Returns its URL and when each call of that kind came.
+async fn throttling_server(
+    retry_after: &'static str,
+    login: bool,
+) -> (String, Arc<Mutex<Vec<Instant>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -33,27 +37,26 @@ async fn throttling_server(retry_after: &'static str) -> (String, Arc<Mutex<Vec<
                         Ok(n) => n,
                     };
                     let head = String::from_utf8_lossy(&buf[..n]).into_owned();
-                    let (status, extra, body) = if head.contains("/identity/oauth/token") {
+                    let is_login = head.contains("/identity/oauth/token");
+                    let first = is_login == login && {
+                        let mut c = calls.lock().unwrap();
+                        c.push(Instant::now());
+                        c.len() == 1
+                    };
+                    let (status, extra, body) = if first {
+                        (
+                            "429 Too Many Requests",
+                            format!("retry-after: {retry_after}\r\n"),
+                            "",
+                        )
+                    } else if is_login {
                         (
                             "200 OK",
                             String::new(),
                             r#"{"access_token":"t","expires_in":3600}"#,
                         )
                     } else {
-                        let first = {
-                            let mut c = calls.lock().unwrap();
-                            c.push(Instant::now());
-                            c.len() == 1
-                        };
-                        if first {
-                            (
-                                "429 Too Many Requests",
-                                format!("retry-after: {retry_after}\r\n"),
-                                "",
-                            )
-                        } else {
-                            ("200 OK", String::new(), "[]")
-                        }
+                        ("200 OK", String::new(), "[]")
                     };
                     let reply = format!(
                         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n{body}",
@@ -69,9 +72,9 @@ async fn throttling_server(retry_after: &'static str) -> (String, Arc<Mutex<Vec<
     (format!("http://{addr}"), seen)
 }
 
-async fn gap_after_429(retry_after: &'static str, window: Duration) -> Duration {
+async fn gap_after_429(retry_after: &'static str, window: Duration, login: bool) -> Duration {
     let h = start(Config::default().without_limits()).await;
-    let (url, seen) = throttling_server(retry_after).await;
+    let (url, seen) = throttling_server(retry_after, login).await;
     let mut cfg = config_for(&h);
     cfg.endpoint = Url::parse(&url).unwrap();
     cfg.identity_endpoint = Url::parse(&format!("{url}/identity")).unwrap();
@@ -86,13 +89,20 @@ async fn gap_after_429(retry_after: &'static str, window: Duration) -> Duration 
 #[tokio::test]
 async fn retry_after_is_honoured_and_capped_at_the_window() {
     // Without the header the client would retry within milliseconds (base delay 2 ms).
-    let gap = gap_after_429("1", Duration::from_secs(20)).await;
+    let gap = gap_after_429("1", Duration::from_secs(20), false).await;
     assert!(gap >= Duration::from_millis(950), "{gap:?}");
     assert!(gap < Duration::from_secs(3), "{gap:?}");
     // An hour is cut to the (test's) rate window.
-    let gap = gap_after_429("3600", Duration::from_millis(1500)).await;
+    let gap = gap_after_429("3600", Duration::from_millis(1500), false).await;
     assert!(gap >= Duration::from_millis(1400), "{gap:?}");
     assert!(gap < Duration::from_secs(4), "{gap:?}");
+}
+
+#[tokio::test]
+async fn retry_after_on_the_login_is_honoured_too() {
+    let gap = gap_after_429("1", Duration::from_secs(20), true).await;
+    assert!(gap >= Duration::from_millis(950), "{gap:?}");
+    assert!(gap < Duration::from_secs(3), "{gap:?}");
 }
 
 /// A relay to `upstream` that holds back each connection's first answer for `delay`.
