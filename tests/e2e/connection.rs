@@ -206,3 +206,24 @@ async fn an_unknown_limiter_setting_is_an_error() {
     );
     assert!(text.contains("max_calls_per_20_seconds"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_on_a_429_sets_the_wait_before_the_retry() {
+    let emu = support::emulator().await;
+    let relay = net::throttle_first_read(emu.base_url(), "3").await;
+    let mut tf = Terraform::new(&emu);
+    tf.set_env("MARKETO_ENDPOINT", &relay.url);
+    tf.config(READ);
+    tf.ok(&["plan", "-input=false", "-no-color"]);
+    let calls = relay.api_calls.lock().expect("calls").clone();
+    assert!(
+        calls.len() >= 2,
+        "the throttled read was retried: {calls:?}"
+    );
+    let gap = calls[1] - calls[0];
+    println!("429 with Retry-After: 3, then the retry {gap:?} later");
+    // Without the header the provider's own back-off decides (milliseconds, or the 20 s window
+    // for a rate limit); with it, the retry comes when the server asked.
+    assert!(gap >= Duration::from_millis(2900), "retried after {gap:?}");
+    assert!(gap < Duration::from_secs(10), "retried after {gap:?}");
+}

@@ -288,3 +288,77 @@ async fn relay_one(
     socket.write_all(&payload).await?;
     socket.shutdown().await
 }
+
+/// A relay on loopback in front of an emulator for GET requests (logins and reads): the first
+/// API call (not a login) is answered `429` with `Retry-After: {retry_after}` instead of being
+/// forwarded; every other request is forwarded. `api_calls` records when each API call came.
+pub struct Throttle {
+    pub url: String,
+    pub api_calls: Arc<Mutex<Vec<std::time::Instant>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Throttle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub async fn throttle_first_read(upstream: String, retry_after: &'static str) -> Throttle {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+    let addr = listener.local_addr().expect("relay address");
+    let api_calls = Arc::new(Mutex::new(Vec::new()));
+    let http = reqwest::Client::new();
+    let calls = Arc::clone(&api_calls);
+    let task = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (http, upstream, calls) = (http.clone(), upstream.clone(), Arc::clone(&calls));
+            tokio::spawn(async move {
+                let Some(head) = read_head(&mut socket).await else {
+                    return;
+                };
+                let target = head.split(' ').nth(1).unwrap_or("/").to_string();
+                let auth = head.split("\r\n").find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.trim()
+                        .eq_ignore_ascii_case("authorization")
+                        .then(|| v.trim().to_string())
+                });
+                let first = !target.starts_with("/identity/") && {
+                    let mut c = calls.lock().expect("calls");
+                    c.push(std::time::Instant::now());
+                    c.len() == 1
+                };
+                let (status, extra, payload) = if first {
+                    (429, format!("Retry-After: {retry_after}\r\n"), Vec::new())
+                } else {
+                    let mut req = http.get(format!("{upstream}{target}"));
+                    if let Some(a) = auth {
+                        req = req.header("authorization", a);
+                    }
+                    match req.send().await {
+                        Ok(resp) => {
+                            let status = resp.status().as_u16();
+                            let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                            (status, String::new(), bytes)
+                        }
+                        Err(_) => (502, String::new(), b"bad gateway".to_vec()),
+                    }
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    payload.len()
+                );
+                if socket.write_all(head.as_bytes()).await.is_ok() {
+                    let _ = socket.write_all(&payload).await;
+                    let _ = socket.shutdown().await;
+                }
+            });
+        }
+    });
+    Throttle {
+        url: format!("http://{addr}"),
+        api_calls,
+        task,
+    }
+}
