@@ -3,6 +3,7 @@
 
 pub mod net;
 pub mod published_only;
+pub mod relay;
 pub mod terraform;
 
 use marketo_emulator::{Config, Emulator, EmulatorHandle};

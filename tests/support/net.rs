@@ -11,6 +11,8 @@ use marketo_emulator::{Config, EmulatorHandle, TlsFiles};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::relay;
+
 /// Reads one HTTP request head (up to the blank line).
 async fn read_head(stream: &mut TcpStream) -> Option<String> {
     let mut head = Vec::new();
@@ -176,10 +178,7 @@ pub async fn slow_creates(
     let addr = listener.local_addr().expect("relay address");
     let applied = Arc::new(AtomicBool::new(false));
     let abandoned = Arc::new(AtomicUsize::new(0));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("relay client");
+    let http = relay::client();
     let (flag, count) = (Arc::clone(&applied), Arc::clone(&abandoned));
     let task = tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
@@ -199,7 +198,7 @@ pub async fn slow_creates(
     }
 }
 
-/// One request per connection (answers say `Connection: close`).
+/// Forwards one request; holds back the answer to a slow create (see [`SlowCreates`]).
 async fn relay_one(
     mut socket: TcpStream,
     http: &reqwest::Client,
@@ -210,64 +209,11 @@ async fn relay_one(
     abandoned: &std::sync::atomic::AtomicUsize,
 ) -> std::io::Result<()> {
     use std::sync::atomic::Ordering;
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break pos + 4;
-        }
+    let Some(req) = relay::read_request(&mut socket).await? else {
+        return Ok(());
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or("GET").to_string();
-    let target = request_line.next().unwrap_or("/").to_string();
-    let mut headers = Vec::new();
-    let mut length = 0usize;
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            let (k, v) = (k.trim().to_string(), v.trim().to_string());
-            if k.eq_ignore_ascii_case("content-length") {
-                length = v.parse().unwrap_or(0);
-            }
-            if k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("content-type") {
-                headers.push((k, v));
-            }
-        }
-    }
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < length {
-        let n = socket.read(&mut chunk).await?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    let slow = method == "POST" && target.starts_with(slow_path);
-    let verb = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut req = http.request(verb, format!("{upstream}{target}")).body(body);
-    for (k, v) in &headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    let (status, content_type, payload) = match req.send().await {
-        Ok(resp) => {
-            let status = resp.status().as_u16();
-            let ct = resp
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("application/json")
-                .to_string();
-            let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            (status, ct, bytes)
-        }
-        Err(_) => (502, "text/plain".to_string(), b"bad gateway".to_vec()),
-    };
+    let slow = req.method == "POST" && req.target.starts_with(slow_path);
+    let answer = relay::forward(http, upstream, req).await;
     if slow {
         applied.store(true, Ordering::SeqCst);
         // Hold the answer back; a client that hangs up meanwhile never gets it.
@@ -280,16 +226,10 @@ async fn relay_one(
             }
         }
     }
-    let head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        payload.len()
-    );
-    socket.write_all(head.as_bytes()).await?;
-    socket.write_all(&payload).await?;
-    socket.shutdown().await
+    relay::write_answer(&mut socket, &answer).await
 }
 
-/// A relay on loopback in front of an emulator for GET requests (logins and reads): the first
+/// A relay on loopback in front of an emulator: the first
 /// API call (not a login) is answered `429` with `Retry-After: {retry_after}` instead of being
 /// forwarded; every other request is forwarded. `api_calls` records when each API call came.
 pub struct Throttle {
@@ -308,51 +248,28 @@ pub async fn throttle_first_read(upstream: String, retry_after: &'static str) ->
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
     let addr = listener.local_addr().expect("relay address");
     let api_calls = Arc::new(Mutex::new(Vec::new()));
-    let http = reqwest::Client::new();
+    let http = relay::client();
     let calls = Arc::clone(&api_calls);
     let task = tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let (http, upstream, calls) = (http.clone(), upstream.clone(), Arc::clone(&calls));
             tokio::spawn(async move {
-                let Some(head) = read_head(&mut socket).await else {
+                let Ok(Some(req)) = relay::read_request(&mut socket).await else {
                     return;
                 };
-                let target = head.split(' ').nth(1).unwrap_or("/").to_string();
-                let auth = head.split("\r\n").find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.trim()
-                        .eq_ignore_ascii_case("authorization")
-                        .then(|| v.trim().to_string())
-                });
-                let first = !target.starts_with("/identity/") && {
+                let first = !req.target.starts_with("/identity/") && {
                     let mut c = calls.lock().expect("calls");
                     c.push(std::time::Instant::now());
                     c.len() == 1
                 };
-                let (status, extra, payload) = if first {
-                    (429, format!("Retry-After: {retry_after}\r\n"), Vec::new())
+                let answer = if first {
+                    let mut a = relay::Answer::new(429, "application/json", b"");
+                    a.extra_headers = format!("Retry-After: {retry_after}\r\n");
+                    a
                 } else {
-                    let mut req = http.get(format!("{upstream}{target}"));
-                    if let Some(a) = auth {
-                        req = req.header("authorization", a);
-                    }
-                    match req.send().await {
-                        Ok(resp) => {
-                            let status = resp.status().as_u16();
-                            let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                            (status, String::new(), bytes)
-                        }
-                        Err(_) => (502, String::new(), b"bad gateway".to_vec()),
-                    }
+                    relay::forward(&http, &upstream, req).await
                 };
-                let head = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
-                    payload.len()
-                );
-                if socket.write_all(head.as_bytes()).await.is_ok() {
-                    let _ = socket.write_all(&payload).await;
-                    let _ = socket.shutdown().await;
-                }
+                let _ = relay::write_answer(&mut socket, &answer).await;
             });
         }
     });
