@@ -15,7 +15,10 @@
 //! - a failed update or delete keeps the prior state, with its diagnostics; a failed create
 //!   records nothing unless the resource says what exists ([`Failed::state`]);
 //! - private state passed through from the plan (apply) and the prior state (read, plan);
-//! - a read that fails keeps the prior state; an object gone is removed with a warning.
+//! - a read that fails keeps the prior state; an object gone is removed with a warning;
+//! - the resource identity (Terraform 1.12+): made from one state attribute
+//!   ([`CrudResource::IDENTITY`]), sent with every read, apply and import, kept through plans,
+//!   and turned into the import id when an `import` block gives `identity = {...}`.
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -26,8 +29,8 @@ use crate::marketo::Client;
 use crate::plugin::model::{self, ModelError};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, AttributePath, Change, Context, Diagnostic, Diagnostics,
-    ImportResponse, ImportedResource, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
-    Resource, Schema, Value,
+    IdentityAttribute, IdentitySchema, ImportResponse, ImportTarget, ImportedResource, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Type, Value,
 };
 
 /// When a check runs.
@@ -109,6 +112,76 @@ pub enum Refreshed<M> {
     Gone(Diagnostics),
 }
 
+/// A resource's identity: one attribute, the id Marketo knows the object by, taken from an
+/// attribute of the state.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity {
+    /// The identity attribute, e.g. `userid`.
+    pub name: &'static str,
+    /// The state attribute it is taken from (a string), e.g. `id`.
+    pub from: &'static str,
+    /// A number in the identity (Marketo's numeric ids), else a string.
+    pub numeric: bool,
+    /// Markdown.
+    pub description: &'static str,
+}
+
+impl Identity {
+    /// The identity schema (version 0).
+    pub fn schema(&self) -> IdentitySchema {
+        let ty = if self.numeric {
+            Type::Number
+        } else {
+            Type::String
+        };
+        IdentitySchema::new(
+            0,
+            vec![IdentityAttribute::required(self.name, ty).description(self.description)],
+        )
+    }
+
+    /// The identity of an object whose state is `state`: unknown while the id is, null for no
+    /// object (or an id that is not a number where one is expected).
+    pub fn of(&self, state: &Value) -> Value {
+        let id = match state.get(self.from) {
+            _ if state.is_null() => return Value::Null,
+            Value::Unknown => return Value::Unknown,
+            Value::String(s) if self.numeric => match s.trim().parse::<i64>() {
+                Ok(n) => Value::int(n),
+                Err(_) => return Value::Null,
+            },
+            Value::String(s) => Value::string(s.clone()),
+            _ => return Value::Null,
+        };
+        Value::object([(self.name, id)])
+    }
+
+    /// The import id an `import` block's `identity` names.
+    pub fn import_id(&self, identity: &Value) -> Result<String, Diagnostic> {
+        let v = identity.get(self.name);
+        let id = if self.numeric {
+            v.as_i64().map(|n| n.to_string())
+        } else {
+            v.as_str().map(str::to_string)
+        };
+        id.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+            Diagnostic::error(
+                "Invalid import identity",
+                format!(
+                    "The identity must set `{}` to the {} of an existing object.",
+                    self.name,
+                    if self.numeric {
+                        "whole-number id"
+                    } else {
+                        "id"
+                    }
+                ),
+            )
+            .at(AttributePath::root(self.name))
+        })
+    }
+}
+
 /// A managed resource in terms of its model. See the module documentation for what [`Crud`]
 /// does around these hooks.
 #[async_trait]
@@ -121,6 +194,9 @@ pub trait CrudResource: Send + Sync + 'static {
 
     /// Which value a create or update writes.
     const WRITES: Writes = Writes::Planned;
+
+    /// The resource's identity.
+    const IDENTITY: Identity;
 
     /// The resource's schema.
     fn schema() -> Schema;
@@ -334,6 +410,7 @@ impl<R: CrudResource> Resource for Crud<R> {
             Err(diags) => (req.current_state, diags),
         };
         ReadResponse {
+            new_identity: R::IDENTITY.of(&new_state),
             new_state,
             private: req.private,
             diagnostics,
@@ -390,11 +467,21 @@ impl<R: CrudResource> Resource for Crud<R> {
                 return diagnostics.into();
             }
         }
+        // An update keeps the identity; a create has none until it is applied.
+        let planned_identity = if req.prior_state.is_null() {
+            Value::Null
+        } else {
+            match R::IDENTITY.of(&planned_state) {
+                id if id.is_fully_known() => id,
+                _ => req.prior_identity,
+            }
+        };
         PlanResponse {
             planned_state,
             requires_replace: plan.requires_replace,
             planned_private: req.prior_private,
             diagnostics,
+            planned_identity,
         }
     }
 
@@ -406,18 +493,31 @@ impl<R: CrudResource> Resource for Crud<R> {
             resp.new_state = req.prior_state;
         }
         resp.private = req.planned_private;
+        resp.new_identity = R::IDENTITY.of(&resp.new_state);
         resp
     }
 
-    async fn import(&self, ctx: &Context, id: &str) -> ImportResponse {
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(R::IDENTITY.schema())
+    }
+
+    async fn import(&self, ctx: &Context, target: ImportTarget) -> ImportResponse {
+        let id = match target {
+            ImportTarget::Id(id) => id,
+            ImportTarget::Identity(identity) => match R::IDENTITY.import_id(&identity) {
+                Ok(id) => id,
+                Err(d) => return d.into(),
+            },
+        };
         let client = match self.0.shared().client(ctx) {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
-        match self.0.import(&client, id).await {
+        match self.0.import(&client, &id).await {
             Ok(state) => match Self::encode(&state) {
                 Ok(state) => ImportResponse {
                     imported: vec![ImportedResource {
+                        identity: R::IDENTITY.of(&state),
                         state,
                         private: Vec::new(),
                     }],
@@ -470,6 +570,12 @@ mod tests {
     impl CrudResource for Probed {
         type Model = Named;
         const TYPE_NAME: &'static str = "test_probed";
+        const IDENTITY: Identity = Identity {
+            name: "name",
+            from: "name",
+            numeric: false,
+            description: "",
+        };
 
         fn schema() -> Schema {
             Schema::new(
@@ -523,6 +629,7 @@ mod tests {
             config: proposed,
             prior_private: Vec::new(),
             client_capabilities: Default::default(),
+            prior_identity: Value::Null,
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::admin_endpoints;
-use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
+use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
     gone_warning, numeric_id, optional_attr, parse_id,
@@ -268,6 +268,12 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
 impl CrudResource for ApiOnlyRole {
     type Model = RoleModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const IDENTITY: Identity = Identity {
+        name: "id",
+        from: "id",
+        numeric: true,
+        description: "The role's numeric Marketo id.",
+    };
 
     fn schema() -> Schema {
         schema()

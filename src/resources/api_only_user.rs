@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed, Writes};
+use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
 use crate::common::{
     Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning,
 };
@@ -267,6 +267,12 @@ fn text(v: &Attr<String>) -> Option<String> {
 impl CrudResource for ApiOnlyUser {
     type Model = UserModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const IDENTITY: Identity = Identity {
+        name: "userid",
+        from: "id",
+        numeric: false,
+        description: "The user's `userid` (its login id).",
+    };
     // The configuration, as written: the plan adds only what Marketo computes.
     const WRITES: Writes = Writes::Config;
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::admin_endpoints;
-use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
+use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
     numeric_id, optional_attr, parse_id,
@@ -148,6 +148,12 @@ fn write_error(doing: &str, config: &ServiceModel, err: &marketo::Error) -> Diag
 impl CrudResource for CustomService {
     type Model = ServiceModel;
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const IDENTITY: Identity = Identity {
+        name: "id",
+        from: "id",
+        numeric: true,
+        description: "The service's numeric Marketo id.",
+    };
 
     fn schema() -> Schema {
         schema()

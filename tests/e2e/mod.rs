@@ -6,6 +6,7 @@ mod data_sources;
 mod faults;
 mod generate;
 mod guides;
+mod identity;
 mod interrupt;
 mod provider;
 mod quickstart;

@@ -8,7 +8,8 @@
 //! - [`value`]: Terraform types and values; [`codec`]: msgpack/JSON codecs.
 //! - [`schema`]: schemas and their protocol form.
 //! - [`diag`]: diagnostics and attribute paths.
-//! - [`provider`]: the traits and their request/response types.
+//! - [`provider`]: the traits and their request/response types; [`identity`], [`ephemeral`]
+//!   and [`list`]: resource identity, ephemeral resources and list resources.
 //! - `server`: the gRPC services; `serve`: handshake, TLS, accept loop.
 //! - [`docs`]: Markdown documentation generated from a provider's schema.
 //! - [`testing`]: [`testing::EmptyProvider`], a provider with nothing to manage.
@@ -27,7 +28,10 @@
 pub mod codec;
 pub mod diag;
 pub mod docs;
+pub mod ephemeral;
 mod error;
+pub mod identity;
+pub mod list;
 pub mod model;
 pub mod proto;
 pub mod provider;
@@ -39,11 +43,14 @@ mod tls;
 pub mod value;
 
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use ephemeral::{EphemeralResource, OpenRequest, OpenResponse, RenewResponse};
 pub use error::CodecError;
+pub use identity::{IdentityAttribute, IdentitySchema};
+pub use list::{ListRequest, ListResource, ListResult, ListSink};
 pub use provider::{
     ApplyRequest, ApplyResponse, Cancelled, Change, ClientCapabilities, ConfigureRequest, Context,
-    DataSource, DataSourceReadResponse, ImportResponse, ImportedResource, PlanRequest,
-    PlanResponse, Provider, RawState, ReadRequest, ReadResponse, Resource,
+    DataSource, DataSourceReadResponse, ImportResponse, ImportTarget, ImportedResource,
+    PlanRequest, PlanResponse, Provider, RawState, ReadRequest, ReadResponse, Resource,
 };
 pub use schema::{
     Attribute, AttributeType, Block, BlockNesting, NestedBlock, NestedType, NestingMode, Schema,

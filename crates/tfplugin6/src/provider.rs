@@ -8,6 +8,9 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::ephemeral::EphemeralResource;
+use super::identity::IdentitySchema;
+use super::list::ListResource;
 use super::schema::Schema;
 use super::value::Value;
 
@@ -97,6 +100,9 @@ pub struct ReadRequest {
     pub current_state: Value,
     pub private: Vec<u8>,
     pub client_capabilities: ClientCapabilities,
+    /// The stored identity; null when none is stored (state written before the resource had
+    /// one, or by a Terraform older than 1.12).
+    pub current_identity: Value,
 }
 
 /// Answer to `ReadResource`.
@@ -106,6 +112,8 @@ pub struct ReadResponse {
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
+    /// The object's identity; null sends none.
+    pub new_identity: Value,
 }
 
 /// `PlanResourceChange` for a create or update (a destroy never reaches the
@@ -119,6 +127,8 @@ pub struct PlanRequest {
     pub config: Value,
     pub prior_private: Vec<u8>,
     pub client_capabilities: ClientCapabilities,
+    /// Null for a create.
+    pub prior_identity: Value,
 }
 
 impl PlanRequest {
@@ -136,6 +146,9 @@ pub struct PlanResponse {
     pub requires_replace: Vec<AttributePath>,
     pub planned_private: Vec<u8>,
     pub diagnostics: Diagnostics,
+    /// The identity the object will have; null sends none (e.g. a create, where it is not known
+    /// yet).
+    pub planned_identity: Value,
 }
 
 /// What an apply does.
@@ -156,6 +169,8 @@ pub struct ApplyRequest {
     /// Null for a delete.
     pub config: Value,
     pub planned_private: Vec<u8>,
+    /// Null for a create.
+    pub planned_identity: Value,
 }
 
 impl ApplyRequest {
@@ -179,6 +194,8 @@ pub struct ApplyResponse {
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
+    /// The object's identity; null sends none.
+    pub new_identity: Value,
 }
 
 /// One object found by an import.
@@ -186,6 +203,17 @@ pub struct ApplyResponse {
 pub struct ImportedResource {
     pub state: Value,
     pub private: Vec<u8>,
+    /// The object's identity; null sends none.
+    pub identity: Value,
+}
+
+/// What `ImportResourceState` names: the string of `terraform import` or an `import` block's
+/// `id`, or (Terraform 1.12+) an `import` block's `identity`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportTarget {
+    Id(String),
+    /// Decoded with the resource's identity schema.
+    Identity(Value),
 }
 
 /// Answer to `ImportResourceState`.
@@ -295,6 +323,17 @@ pub trait Provider: Send + Sync + 'static {
     /// Data sources. Called once, when the server starts.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
 
+    /// Ephemeral resource types. Called once, when the server starts. None by default.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+
+    /// List resource types, each named after a managed resource type with an identity. Called
+    /// once, when the server starts. None by default.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
     /// `tracing` targets (crate names, e.g. `my_provider`) whose events
     /// [`run_main`](crate::run_main) logs at the level Terraform asks for
     /// (`TF_LOG_PROVIDER` / `TF_LOG`), like this crate's own; everything else
@@ -320,6 +359,33 @@ pub trait Resource: Send + Sync + 'static {
 
     /// The resource's schema.
     fn schema(&self) -> Schema;
+
+    /// The resource's identity schema; `None` (the default) for a resource without identity.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// Turns a stored identity of schema `version` (JSON) into a value of the current identity
+    /// schema. The default decodes the JSON with the current identity type.
+    async fn upgrade_identity(&self, _version: i64, json: &[u8]) -> Result<Value, Diagnostics> {
+        let Some(schema) = self.identity_schema() else {
+            return Err(Diagnostic::error(
+                "Resource identity not supported",
+                format!("The resource type {} has no identity.", self.type_name()),
+            )
+            .into());
+        };
+        Value::from_json(json, &schema.value_type()).map_err(|e| {
+            Diagnostic::error(
+                "Unable to read the stored identity",
+                format!(
+                    "The stored identity of {} could not be decoded: {e}",
+                    self.type_name()
+                ),
+            )
+            .into()
+        })
+    }
 
     /// Checks configuration (values may be unknown).
     async fn validate(&self, _config: &Value) -> Diagnostics {
@@ -368,8 +434,8 @@ pub trait Resource: Send + Sync + 'static {
     /// Creates, updates or deletes (see [`ApplyRequest::change`]).
     async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse;
 
-    /// Imports existing objects by ID. The default refuses.
-    async fn import(&self, _ctx: &Context, _id: &str) -> ImportResponse {
+    /// Imports existing objects by ID or identity. The default refuses.
+    async fn import(&self, _ctx: &Context, _target: ImportTarget) -> ImportResponse {
         Diagnostic::error(
             "Import not supported",
             format!("The resource type {} cannot be imported.", self.type_name()),

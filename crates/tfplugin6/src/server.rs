@@ -6,8 +6,12 @@
 //! once); the only shared mutable state is the stop token, held under a lock
 //! just long enough to clone or replace it.
 
+mod build;
 mod convert;
+mod ephemeral;
 mod go_plugin;
+mod identity;
+mod list;
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -18,12 +22,12 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
+use super::identity::IdentitySchema;
 use super::proto::tfplugin6 as pb;
 use super::provider::{
     ApplyRequest, Change, ConfigureRequest, Context, DataSource, PlanRequest, PlanResponse,
     Provider, RawState, ReadRequest, Resource,
 };
-use super::schema::Schema;
 use super::value::{Type, Value};
 use convert::{client_caps, decode, encode_into, server_capabilities};
 pub(crate) use go_plugin::{ControllerService, StdioService};
@@ -31,6 +35,8 @@ pub(crate) use go_plugin::{ControllerService, StdioService};
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
     ty: Type,
+    /// The identity schema and its type, for a resource with an identity.
+    identity: Option<(IdentitySchema, Type)>,
 }
 
 struct DataSourceEntry {
@@ -43,6 +49,8 @@ struct Inner {
     provider_ty: Type,
     resources: HashMap<String, ResourceEntry>,
     data_sources: HashMap<String, DataSourceEntry>,
+    ephemeral: HashMap<String, ephemeral::Entry>,
+    lists: HashMap<String, list::Entry>,
     schema_response: pb::get_provider_schema::Response,
     stop: Mutex<CancellationToken>,
 }
@@ -62,64 +70,6 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 }
 
 impl ProviderService {
-    /// Builds the service; schemas are computed once, here.
-    pub(crate) fn new(provider: Arc<dyn Provider>) -> ProviderService {
-        let provider_schema = provider.schema();
-        let mut diags = provider_schema.check();
-        let mut resources = HashMap::new();
-        let mut resource_schemas = HashMap::new();
-        for r in provider.resources() {
-            let name = r.type_name().to_string();
-            let schema = r.schema();
-            diags.extend(prefixed(&name, schema.check()));
-            resource_schemas.insert(name.clone(), schema.to_proto());
-            resources.insert(
-                name,
-                ResourceEntry {
-                    ty: schema.value_type(),
-                    resource: r,
-                },
-            );
-        }
-        let mut data_sources = HashMap::new();
-        let mut data_source_schemas = HashMap::new();
-        for d in provider.data_sources() {
-            let name = d.type_name().to_string();
-            let schema = d.schema();
-            diags.extend(prefixed(&name, schema.check()));
-            data_source_schemas.insert(name.clone(), schema.to_proto());
-            data_sources.insert(
-                name,
-                DataSourceEntry {
-                    ty: schema.value_type(),
-                    data_source: d,
-                },
-            );
-        }
-        for d in &diags {
-            tracing::error!("{d}");
-        }
-        let schema_response = pb::get_provider_schema::Response {
-            provider: Some(provider_schema.to_proto()),
-            resource_schemas,
-            data_source_schemas,
-            diagnostics: diags.to_proto(),
-            provider_meta: Some(Schema::default().to_proto()),
-            server_capabilities: Some(server_capabilities()),
-            ..Default::default()
-        };
-        ProviderService {
-            inner: Arc::new(Inner {
-                provider_ty: provider_schema.value_type(),
-                provider,
-                resources,
-                data_sources,
-                schema_response,
-                stop: Mutex::new(CancellationToken::new()),
-            }),
-        }
-    }
-
     fn context(&self) -> Context {
         let token = self
             .inner
@@ -171,6 +121,10 @@ impl pb::provider_server::Provider for ProviderService {
         resources.sort();
         let mut data_sources: Vec<_> = self.inner.data_sources.keys().cloned().collect();
         data_sources.sort();
+        let mut ephemeral_resources: Vec<_> = self.inner.ephemeral.keys().cloned().collect();
+        ephemeral_resources.sort();
+        let mut list_resources: Vec<_> = self.inner.lists.keys().cloned().collect();
+        list_resources.sort();
         ok(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             diagnostics: Vec::new(),
@@ -181,6 +135,14 @@ impl pb::provider_server::Provider for ProviderService {
             data_sources: data_sources
                 .into_iter()
                 .map(|type_name| pb::get_metadata::DataSourceMetadata { type_name })
+                .collect(),
+            ephemeral_resources: ephemeral_resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
+                .collect(),
+            list_resources: list_resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
                 .collect(),
             ..Default::default()
         })
@@ -287,17 +249,33 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        // No resource declares an identity (yet): an empty answer.
-        ok(pb::get_resource_identity_schemas::Response::default())
+        ok(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .inner
+                .resources
+                .iter()
+                .filter_map(|(name, e)| {
+                    e.identity
+                        .as_ref()
+                        .map(|(s, _)| (name.clone(), s.to_proto()))
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+        })
     }
 
     async fn upgrade_resource_identity(
         &self,
-        _req: Request<pb::upgrade_resource_identity::Request>,
+        req: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Err(Status::unimplemented(
-            "resource identity is not supported by this provider",
-        ))
+        let req = req.into_inner();
+        ok(match self.resource(&req.type_name) {
+            Ok(entry) => identity::upgrade(entry, req).await,
+            Err(d) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics: d.to_proto(),
+            },
+        })
     }
 
     async fn configure_provider(
@@ -351,6 +329,18 @@ impl pb::provider_server::Provider for ProviderService {
                 });
             }
         };
+        let current_identity = match identity::decode(entry, req.current_identity.as_ref()) {
+            Ok(v) => v,
+            Err(d) => {
+                return ok(pb::read_resource::Response {
+                    new_state: req.current_state,
+                    diagnostics: vec![d.to_proto()],
+                    private: req.private,
+                    new_identity: req.current_identity,
+                    ..Default::default()
+                });
+            }
+        };
         let ctx = self.context();
         let resp = entry
             .resource
@@ -360,15 +350,18 @@ impl pb::provider_server::Provider for ProviderService {
                     current_state,
                     private: req.private,
                     client_capabilities: client_caps(req.client_capabilities.as_ref()),
+                    current_identity,
                 },
             )
             .await;
         let mut diags = resp.diagnostics;
         let new_state = encode_into(&resp.new_state, &entry.ty, "refreshed state", &mut diags);
+        let new_identity = identity::encode(entry, &resp.new_identity, &mut diags);
         ok(pb::read_resource::Response {
             new_state,
             diagnostics: diags.to_proto(),
             private: resp.private,
+            new_identity,
             ..Default::default()
         })
     }
@@ -402,11 +395,16 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(v) => v,
             Err(d) => return fail(d.into()),
         };
+        let prior_identity = match identity::decode(entry, req.prior_identity.as_ref()) {
+            Ok(v) => v,
+            Err(d) => return fail(d.into()),
+        };
         let resp = if proposed_new_state.is_null() {
             // Destroy: the plan is null, whatever the resource would say.
             PlanResponse {
                 planned_state: Value::Null,
                 planned_private: req.prior_private,
+                planned_identity: prior_identity,
                 ..PlanResponse::default()
             }
         } else {
@@ -421,6 +419,7 @@ impl pb::provider_server::Provider for ProviderService {
                         config,
                         prior_private: req.prior_private,
                         client_capabilities: client_caps(req.client_capabilities.as_ref()),
+                        prior_identity,
                     },
                 )
                 .await
@@ -428,6 +427,7 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = resp.diagnostics;
         let planned_state =
             encode_into(&resp.planned_state, &entry.ty, "planned state", &mut diags);
+        let planned_identity = identity::encode(entry, &resp.planned_identity, &mut diags);
         ok(pb::plan_resource_change::Response {
             planned_state,
             requires_replace: resp
@@ -437,6 +437,7 @@ impl pb::provider_server::Provider for ProviderService {
                 .collect(),
             planned_private: resp.planned_private,
             diagnostics: diags.to_proto(),
+            planned_identity,
             ..Default::default()
         })
     }
@@ -462,12 +463,17 @@ impl pb::provider_server::Provider for ProviderService {
                 let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
                 Ok((prior, planned, config))
             });
-        let (prior_state, planned_state, config) = match decoded {
+        let decoded = decoded.and_then(|(prior, planned, config)| {
+            let planned_identity = identity::decode(entry, req.planned_identity.as_ref())?;
+            Ok((prior, planned, config, planned_identity))
+        });
+        let (prior_state, planned_state, config, planned_identity) = match decoded {
             Ok(v) => v,
             Err(d) => {
                 return ok(pb::apply_resource_change::Response {
                     new_state: req.prior_state,
                     diagnostics: vec![d.to_proto()],
+                    new_identity: req.planned_identity,
                     ..Default::default()
                 });
             }
@@ -477,6 +483,7 @@ impl pb::provider_server::Provider for ProviderService {
             planned_state,
             config,
             planned_private: req.planned_private,
+            planned_identity,
         };
         let change = areq.change();
         let prior = areq.prior_state.clone();
@@ -491,10 +498,17 @@ impl pb::provider_server::Provider for ProviderService {
             _ => resp.new_state,
         };
         let new_state_dv = encode_into(&new_state, &entry.ty, "new state", &mut diags);
+        // An object that is gone has no identity.
+        let new_identity = if new_state.is_null() {
+            None
+        } else {
+            identity::encode(entry, &resp.new_identity, &mut diags)
+        };
         ok(pb::apply_resource_change::Response {
             new_state: new_state_dv,
             private: resp.private,
             diagnostics: diags.to_proto(),
+            new_identity,
             ..Default::default()
         })
     }
@@ -513,17 +527,27 @@ impl pb::provider_server::Provider for ProviderService {
                 });
             }
         };
+        let target = match identity::import_target(entry, &req) {
+            Ok(t) => t,
+            Err(d) => {
+                return ok(pb::import_resource_state::Response {
+                    diagnostics: vec![d.to_proto()],
+                    ..Default::default()
+                });
+            }
+        };
         let ctx = self.context();
-        let resp = entry.resource.import(&ctx, &req.id).await;
+        let resp = entry.resource.import(&ctx, target).await;
         let mut diags = resp.diagnostics;
         let mut imported_resources = Vec::with_capacity(resp.imported.len());
         for r in resp.imported {
             if let Some(state) = encode_into(&r.state, &entry.ty, "imported state", &mut diags) {
+                let identity = identity::encode(entry, &r.identity, &mut diags);
                 imported_resources.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
                     state: Some(state),
                     private: r.private,
-                    identity: None,
+                    identity,
                 });
             }
         }
@@ -599,58 +623,52 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        ok(pb::validate_ephemeral_resource_config::Response {
-            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
-        })
+        ok(ephemeral::validate(&self.inner.ephemeral, req.into_inner()).await)
     }
 
     async fn open_ephemeral_resource(
         &self,
         req: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        ok(pb::open_ephemeral_resource::Response {
-            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
-            ..Default::default()
-        })
+        let ctx = self.context();
+        ok(ephemeral::open(&self.inner.ephemeral, &ctx, req.into_inner()).await)
     }
 
     async fn renew_ephemeral_resource(
         &self,
         req: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        ok(pb::renew_ephemeral_resource::Response {
-            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
-            ..Default::default()
-        })
+        let ctx = self.context();
+        ok(ephemeral::renew(&self.inner.ephemeral, &ctx, req.into_inner()).await)
     }
 
     async fn close_ephemeral_resource(
         &self,
         req: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        ok(pb::close_ephemeral_resource::Response {
-            diagnostics: unknown_type("ephemeral resource", &req.into_inner().type_name).to_proto(),
-        })
+        let ctx = self.context();
+        ok(ephemeral::close(&self.inner.ephemeral, &ctx, req.into_inner()).await)
     }
 
     type ListResourceStream = ListStream;
 
     async fn list_resource(
         &self,
-        _req: Request<pb::list_resource::Request>,
+        req: Request<pb::list_resource::Request>,
     ) -> Result<Response<Self::ListResourceStream>, Status> {
-        Err(Status::unimplemented(
-            "list resources are not supported by this provider",
-        ))
+        let req = req.into_inner();
+        let stream = match self.inner.lists.get(&req.type_name) {
+            Some(entry) => list::run(entry, self.context(), req),
+            None => list::failed(unknown_type("list resource", &req.type_name)),
+        };
+        ok(stream)
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
-        ok(pb::validate_list_resource_config::Response {
-            diagnostics: unknown_type("list resource", &req.into_inner().type_name).to_proto(),
-        })
+        ok(list::validate(&self.inner.lists, req.into_inner()).await)
     }
 
     async fn get_functions(

@@ -154,6 +154,7 @@ fn plan_keeps_computed_values_on_update() {
         config: proposed,
         prior_private: Vec::new(),
         client_capabilities: Default::default(),
+        prior_identity: Value::Null,
     };
     let role = Crud(ApiOnlyRole::new(Arc::new(Shared::default())));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -185,6 +186,7 @@ fn apply_checks_again_and_a_failed_update_keeps_the_prior_state() {
         planned_state: bad.clone(),
         config: bad,
         planned_private: b"p".to_vec(),
+        planned_identity: Value::Null,
     });
     assert_eq!(resp.new_state, prior);
     assert!(
@@ -200,6 +202,7 @@ fn apply_checks_again_and_a_failed_update_keeps_the_prior_state() {
         planned_state: good.clone(),
         config: good.clone(),
         planned_private: Vec::new(),
+        planned_identity: Value::Null,
     });
     assert_eq!(resp.new_state, prior);
     assert!(resp.diagnostics.has_errors());
@@ -209,6 +212,7 @@ fn apply_checks_again_and_a_failed_update_keeps_the_prior_state() {
         planned_state: good.clone(),
         config: good,
         planned_private: Vec::new(),
+        planned_identity: Value::Null,
     });
     assert!(resp.new_state.is_null());
     assert!(resp.diagnostics.has_errors());

@@ -38,6 +38,7 @@ fn plan(prior: Value, proposed: Value) -> PlanResponse {
         config: proposed,
         prior_private: Vec::new(),
         client_capabilities: Default::default(),
+        prior_identity: Value::Null,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()

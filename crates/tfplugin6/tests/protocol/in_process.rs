@@ -62,7 +62,13 @@ async fn schema_metadata_and_configure() {
         .await
         .unwrap()
         .into_inner();
-    assert!(ids.identity_schemas.is_empty());
+    let widget_identity = &ids.identity_schemas["example_widget"];
+    assert_eq!(widget_identity.identity_attributes[0].name, "id");
+    assert!(widget_identity.identity_attributes[0].required_for_import);
+    assert!(s.ephemeral_resource_schemas.contains_key("example_token"));
+    assert!(s.list_resource_schemas.contains_key("example_widget"));
+    assert_eq!(m.ephemeral_resources[0].type_name, "example_token");
+    assert_eq!(m.list_resources[0].type_name, "example_widget");
 
     let pty = Type::object([("token", Type::String)]);
     let bad = c

@@ -1,4 +1,5 @@
-//! The test provider: `example_widget` (in memory) and `example_sleep`; and helpers to drive it.
+//! The test provider: `example_widget` (in memory, with an identity and a list resource),
+//! `example_sleep` and the ephemeral `example_token`; and helpers to drive it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,9 +10,11 @@ use async_trait::async_trait;
 use tfplugin6::proto::tfplugin6 as pb;
 use tfplugin6::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Change, ConfigureRequest,
-    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, ImportResponse,
-    ImportedResource, NestingMode, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse,
-    Resource, Schema, TestServer, Type, Value, serve_in_process,
+    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource,
+    IdentityAttribute, IdentitySchema, ImportResponse, ImportTarget, ImportedResource, ListRequest,
+    ListResource, ListResult, ListSink, NestingMode, OpenRequest, OpenResponse, PlanRequest,
+    PlanResponse, Provider, ReadRequest, ReadResponse, Resource, Schema, TestServer, Type, Value,
+    serve_in_process,
 };
 use tonic::transport::Channel;
 
@@ -52,6 +55,14 @@ impl Provider for TestProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(Sleep)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![Arc::new(Token)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(WidgetList(self.widget.clone()))]
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> Diagnostics {
@@ -142,6 +153,10 @@ impl Resource for Widget {
         widget_schema()
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(widget_identity_schema())
+    }
+
     async fn validate(&self, config: &Value) -> Diagnostics {
         let mut d = Diagnostics::new();
         if config.get("name").as_str() == Some("") {
@@ -180,6 +195,7 @@ impl Resource for Widget {
             .cloned()
             .unwrap_or(Value::Null);
         ReadResponse {
+            new_identity: identity_of(&state),
             new_state: state,
             private: req.private,
             diagnostics: Diagnostics::new(),
@@ -210,6 +226,7 @@ impl Resource for Widget {
                 let state = resolve(&req.planned_state, &id);
                 objects.insert(id, state.clone());
                 ApplyResponse {
+                    new_identity: identity_of(&state),
                     new_state: state,
                     private: req.planned_private,
                     diagnostics: Diagnostics::new(),
@@ -225,6 +242,7 @@ impl Resource for Widget {
                 let state = resolve(&req.planned_state, &id);
                 objects.insert(id, state.clone());
                 ApplyResponse {
+                    new_identity: identity_of(&state),
                     new_state: state,
                     private: req.planned_private,
                     diagnostics: Diagnostics::new(),
@@ -242,18 +260,110 @@ impl Resource for Widget {
         }
     }
 
-    async fn import(&self, _ctx: &Context, id: &str) -> ImportResponse {
-        match self.objects.lock().unwrap().get(id) {
+    async fn import(&self, _ctx: &Context, target: ImportTarget) -> ImportResponse {
+        let id = match target {
+            ImportTarget::Id(id) => id,
+            ImportTarget::Identity(v) => v.get("id").as_str().unwrap_or_default().to_string(),
+        };
+        match self.objects.lock().unwrap().get(&id) {
             Some(state) => ImportResponse {
                 imported: vec![ImportedResource {
                     state: state.clone(),
                     private: Vec::new(),
+                    identity: identity_of(state),
                 }],
                 diagnostics: Diagnostics::new(),
             },
             None => Diagnostic::error("Not found", format!("no widget {id}"))
                 .into_diagnostics()
                 .into(),
+        }
+    }
+}
+
+pub(crate) fn widget_identity_schema() -> IdentitySchema {
+    IdentitySchema::new(0, vec![IdentityAttribute::required("id", Type::String)])
+}
+
+/// A widget's identity: `{id}`; null for no widget.
+pub(crate) fn identity_of(state: &Value) -> Value {
+    if state.is_null() {
+        Value::Null
+    } else {
+        Value::object([("id", state.get("id").clone())])
+    }
+}
+
+/// Lists the widgets whose name starts with `config.prefix`.
+pub(crate) struct WidgetList(Arc<Widget>);
+
+#[async_trait]
+impl ListResource for WidgetList {
+    fn type_name(&self) -> &str {
+        "example_widget"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new().attribute(Attribute::new("prefix", Type::String).optional()),
+        )
+    }
+
+    async fn list(&self, _ctx: &Context, req: ListRequest, out: ListSink) {
+        let prefix = req.config.get("prefix").as_str().unwrap_or("").to_string();
+        let mut found: Vec<Value> = self.0.objects.lock().unwrap().values().cloned().collect();
+        found.sort_by_key(|v| v.get("id").as_str().unwrap_or_default().to_string());
+        for state in found {
+            let name = state.get("name").as_str().unwrap_or_default().to_string();
+            if !name.starts_with(&prefix) {
+                continue;
+            }
+            let result = ListResult {
+                identity: identity_of(&state),
+                display_name: name,
+                resource_object: req.include_resource_object.then(|| state.clone()),
+                diagnostics: Diagnostics::new(),
+            };
+            if !out.send(result).await {
+                return;
+            }
+        }
+    }
+}
+
+/// An ephemeral token: `value` is "token-for-<name>".
+pub(crate) struct Token;
+
+#[async_trait]
+impl EphemeralResource for Token {
+    fn type_name(&self) -> &str {
+        "example_token"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new()
+                .attribute(Attribute::new("name", Type::String).required())
+                .attribute(Attribute::new("value", Type::String).computed().sensitive()),
+        )
+    }
+
+    async fn open(&self, _ctx: &Context, req: OpenRequest) -> OpenResponse {
+        let name = req
+            .config
+            .get("name")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        OpenResponse {
+            result: req
+                .config
+                .with_attr("value", Value::string(format!("token-for-{name}"))),
+            private: Some(name.into_bytes()),
+            renew_at: None,
+            diagnostics: Diagnostics::new(),
         }
     }
 }
