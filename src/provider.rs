@@ -9,18 +9,15 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::common::Shared;
-use crate::common::crud::Crud;
 use crate::common::read_only::Lookup;
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::model::{self, Attr};
 use crate::plugin::{
     Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
-    Diagnostics, Number, Provider, Resource, Schema, Type, Value,
+    Diagnostics, ListResource, Number, Provider, Resource, Schema, Type, Value,
 };
-use crate::resources::api_only_role::ApiOnlyRole;
-use crate::resources::api_only_user::ApiOnlyUser;
-use crate::resources::custom_service::CustomService;
+use crate::resources;
 
 mod settings;
 
@@ -436,12 +433,12 @@ impl Provider for MarketoProvider {
 
     /// Every managed resource type, sharing the provider's client.
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        let shared = &self.shared;
-        vec![
-            Arc::new(Crud(ApiOnlyRole::new(shared.clone()))),
-            Arc::new(Crud(ApiOnlyUser::new(shared.clone()))),
-            Arc::new(Crud(CustomService::new(shared.clone()))),
-        ]
+        resources::all(&self.shared)
+    }
+
+    /// The list resource of every managed resource type (`terraform query`).
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        resources::lists(&self.shared)
     }
 
     /// Every data source, sharing the provider's client.

@@ -156,6 +156,11 @@ impl Identity {
         Value::object([(self.name, id)])
     }
 
+    /// The identity of the object whose id (the state attribute [`Identity::from`]) is `id`.
+    pub fn of_id(&self, id: &str) -> Value {
+        self.of(&Value::object([(self.from, Value::string(id))]))
+    }
+
     /// The import id an `import` block's `identity` names.
     pub fn import_id(&self, identity: &Value) -> Result<String, Diagnostic> {
         let v = identity.get(self.name);

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod crud;
+pub mod list;
 pub mod read_only;
 mod shared;
 

@@ -21,6 +21,7 @@ use crate::marketo::{
 use crate::plugin::model::{Attr, Set};
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
+mod list;
 mod model;
 
 use model::schema;

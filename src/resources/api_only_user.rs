@@ -19,6 +19,7 @@ use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema, Value};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
+mod list;
 mod model;
 
 use model::schema;

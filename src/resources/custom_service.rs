@@ -18,6 +18,7 @@ use crate::marketo::{self, Client, ErrorKind, NewService, ServiceDetail, Service
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
+mod list;
 mod model;
 
 use model::schema;

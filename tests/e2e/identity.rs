@@ -90,7 +90,8 @@ async fn identity_recorded_and_import_blocks_by_identity() {
     ));
     let out = tf.apply();
     assert!(
-        out.flat().contains("3 imported, 0 added, 0 changed, 0 destroyed"),
+        out.flat()
+            .contains("3 imported, 0 added, 0 changed, 0 destroyed"),
         "{}",
         out.text()
     );
@@ -107,5 +108,9 @@ async fn identity_recorded_and_import_blocks_by_identity() {
     ));
     let out = tf.fails(&["plan", "-input=false"]);
     assert!(out.flat().contains("999999"), "{}", out.text());
-    assert_eq!(emu.snapshot().roles.len(), snapshot.roles.len(), "nothing written");
+    assert_eq!(
+        emu.snapshot().roles.len(),
+        snapshot.roles.len(),
+        "nothing written"
+    );
 }

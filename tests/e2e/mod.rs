@@ -9,6 +9,7 @@ mod guides;
 mod identity;
 mod interrupt;
 mod provider;
+mod query;
 mod quickstart;
 mod real_instance;
 mod role;

@@ -7,10 +7,6 @@ fn m(v: &Value) -> ServiceModel {
     model::from_value(v).unwrap()
 }
 
-#[test]
-fn model_matches_schema() {
-    check_model::<ServiceModel>(&schema().value_type(), true).unwrap();
-}
 
 fn config(name: &str, description: Option<&str>, user: &str) -> Value {
     Value::object([

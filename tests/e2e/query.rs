@@ -1,0 +1,115 @@
+//! `terraform query` (Terraform 1.14+): objects made outside Terraform are listed by the three
+//! list resources, written out by `-generate-config-out`, imported by one apply, and plan clean.
+//! (The service list is not filtered, so it also finds the service the emulator seeds for its
+//! admin credentials.)
+
+use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService, RoleWorkspace};
+
+use crate::support::{self, terraform, terraform::Terraform};
+
+const QUERY: &str = r#"list "marketo_api_only_role" "roles" {
+  provider         = marketo
+  include_resource = true
+  config {
+    name_prefix = "Made"
+  }
+}
+
+list "marketo_api_only_user" "users" {
+  provider         = marketo
+  include_resource = true
+  config {
+    email_suffix = "@hand.example.com"
+  }
+}
+
+list "marketo_custom_service" "services" {
+  provider         = marketo
+  include_resource = true
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_lists_generates_imports_and_plans_clean() {
+    if !terraform::at_least(1, 14) {
+        eprintln!("skipped: terraform query needs Terraform 1.14 or later");
+        return;
+    }
+    let emu = support::emulator().await;
+    let client = support::client(&emu);
+    let role = client
+        .create_role(&NewRole {
+            name: "Made by hand".into(),
+            description: Some("Created in the Admin UI".into()),
+            permissions: vec!["Read-Only Lead".into()],
+        })
+        .await
+        .expect("role");
+    for (i, email) in ["ann@hand.example.com", "bob@hand.example.com"]
+        .into_iter()
+        .enumerate()
+    {
+        client
+            .invite_user(&InviteUser {
+                email_address: email.into(),
+                first_name: format!("Hand{i}"),
+                last_name: "Made".into(),
+                user_role_workspaces: vec![RoleWorkspace {
+                    access_role_id: role.role.id,
+                    workspace_id: 0,
+                }],
+                userid: None,
+                api_only: true,
+                expires_at: None,
+                reason: None,
+            })
+            .await
+            .expect("user");
+        client
+            .create_service(&NewService {
+                display_name: format!("Hand Service {i}"),
+                description: None,
+                api_only_user: email.into(),
+            })
+            .await
+            .expect("service");
+    }
+
+    let tf = Terraform::new(&emu);
+    tf.config("provider \"marketo\" {}\n");
+    tf.write("adopt.tfquery.hcl", QUERY);
+    let out = tf.ok(&["query", "-no-color"]);
+    println!("terraform query:\n{}", out.stdout);
+    for want in [
+        "list.marketo_api_only_role.roles",
+        "Made by hand",
+        "ann@hand.example.com",
+        "bob@hand.example.com",
+        "Hand Service 0",
+        "Hand Service 1",
+    ] {
+        assert!(out.stdout.contains(want), "{want:?} not in:\n{}", out.stdout);
+    }
+    let out = tf.ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
+    let generated =
+        std::fs::read_to_string(tf.dir().join("generated.tf")).expect("generated.tf written");
+    println!("generated.tf:\n{generated}");
+    assert!(!generated.contains("client_secret"), "{generated}");
+    // One role, two users, and three services: the two made here and the emulator's own.
+    assert_eq!(generated.matches("import {").count(), 6, "{}\n{generated}", out.text());
+
+    // The generated file is applied as written: one apply imports all six, then nothing.
+    std::fs::remove_file(tf.dir().join("adopt.tfquery.hcl")).expect("remove query");
+    let before = emu.snapshot();
+    let out = tf.apply();
+    assert!(
+        out.flat().contains("6 imported, 0 added, 0 changed, 0 destroyed"),
+        "{}",
+        out.text()
+    );
+    tf.assert_no_changes();
+    let after = emu.snapshot();
+    assert_eq!(before.roles.len(), after.roles.len());
+    assert_eq!(before.users.len(), after.users.len());
+    assert_eq!(before.services.len(), after.services.len());
+}
