@@ -88,7 +88,11 @@ async fn query_lists_generates_imports_and_plans_clean() {
         "Hand Service 0",
         "Hand Service 1",
     ] {
-        assert!(out.stdout.contains(want), "{want:?} not in:\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(want),
+            "{want:?} not in:\n{}",
+            out.stdout
+        );
     }
     let out = tf.ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
     let generated =
@@ -96,14 +100,20 @@ async fn query_lists_generates_imports_and_plans_clean() {
     println!("generated.tf:\n{generated}");
     assert!(!generated.contains("client_secret"), "{generated}");
     // One role, two users, and three services: the two made here and the emulator's own.
-    assert_eq!(generated.matches("import {").count(), 6, "{}\n{generated}", out.text());
+    assert_eq!(
+        generated.matches("import {").count(),
+        6,
+        "{}\n{generated}",
+        out.text()
+    );
 
     // The generated file is applied as written: one apply imports all six, then nothing.
     std::fs::remove_file(tf.dir().join("adopt.tfquery.hcl")).expect("remove query");
     let before = emu.snapshot();
     let out = tf.apply();
     assert!(
-        out.flat().contains("6 imported, 0 added, 0 changed, 0 destroyed"),
+        out.flat()
+            .contains("6 imported, 0 added, 0 changed, 0 destroyed"),
         "{}",
         out.text()
     );
@@ -112,4 +122,42 @@ async fn query_lists_generates_imports_and_plans_clean() {
     assert_eq!(before.roles.len(), after.roles.len());
     assert_eq!(before.users.len(), after.users.len());
     assert_eq!(before.services.len(), after.services.len());
+}
+
+/// On an instance without the admin endpoints, users still list; services cannot, and say why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_on_an_instance_without_admin_endpoints_says_so() {
+    if !terraform::at_least(1, 14) {
+        eprintln!("skipped: terraform query needs Terraform 1.14 or later");
+        return;
+    }
+    let emu = support::emulator().await;
+    let proxy = support::published_only::start(emu.base_url()).await;
+    let mut tf = Terraform::new(&emu);
+    tf.set_env("MARKETO_ENDPOINT", &proxy.base_url());
+    tf.config("provider \"marketo\" {}\n");
+    tf.write(
+        "users.tfquery.hcl",
+        "list \"marketo_api_only_user\" \"users\" {\n  provider = marketo\n}\n",
+    );
+    let out = tf.ok(&["query", "-no-color"]);
+    assert!(
+        out.stdout.contains("list.marketo_api_only_user.users"),
+        "{}",
+        out.text()
+    );
+    assert_eq!(proxy.refused_calls(), 0);
+
+    tf.write(
+        "users.tfquery.hcl",
+        "list \"marketo_custom_service\" \"services\" {\n  provider = marketo\n}\n",
+    );
+    let out = tf.fails(&["query", "-no-color"]);
+    let text = out.flat();
+    assert!(
+        text.contains("This Marketo instance exposes no LaunchPoint service management"),
+        "{text}"
+    );
+    assert!(text.contains("Admin endpoints"), "{text}");
+    assert!(proxy.refused_calls() >= 1);
 }

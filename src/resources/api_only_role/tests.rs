@@ -11,7 +11,6 @@ fn check_value(v: &Value) -> Diagnostics {
     check_config(&m(v))
 }
 
-
 fn config(name: &str, description: Option<&str>, permissions: &[&str]) -> Value {
     Value::object([
         ("id", Value::Null),

@@ -2,7 +2,6 @@ use super::*;
 use crate::plugin::model::{self, check_model};
 use chrono::TimeZone;
 
-
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap()
 }

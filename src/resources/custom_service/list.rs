@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::CustomService;
-use crate::common::api_error;
+use super::{CustomService, INSTEAD};
 use crate::common::list::{Found, Listed};
-use crate::marketo::Client;
+use crate::common::{api_error, endpoint_missing};
+use crate::marketo::{Client, ErrorKind};
 use crate::plugin::model::Attr;
 use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
 
@@ -47,10 +47,13 @@ impl Listed for CustomService {
         filter: &ServiceFilter,
     ) -> Result<Vec<Found>, Diagnostics> {
         let owner = filter.api_only_user.as_str().map(str::to_lowercase);
-        let services = client
-            .list_services()
-            .await
-            .map_err(|e| Diagnostics::from(api_error("listing the custom services", &e)))?;
+        let services = client.list_services().await.map_err(|e| {
+            Diagnostics::from(if e.kind() == ErrorKind::EndpointMissing {
+                endpoint_missing("LaunchPoint service", INSTEAD)
+            } else {
+                api_error("listing the custom services", &e)
+            })
+        })?;
         let mut found: Vec<(i64, Found)> = services
             .into_iter()
             .filter(|s| {

@@ -7,7 +7,6 @@ fn m(v: &Value) -> ServiceModel {
     model::from_value(v).unwrap()
 }
 
-
 fn config(name: &str, description: Option<&str>, user: &str) -> Value {
     Value::object([
         ("id", Value::Null),
