@@ -7,6 +7,7 @@
 pub mod admin_endpoints;
 pub mod common;
 pub mod data_sources;
+pub mod ephemeral_resources;
 pub mod provider;
 pub mod resources;
 

@@ -15,9 +15,9 @@ use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::model::{self, Attr};
 use crate::plugin::{
     Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
-    Diagnostics, ListResource, Number, Provider, Resource, Schema, Type, Value,
+    Diagnostics, EphemeralResource, ListResource, Number, Provider, Resource, Schema, Type, Value,
 };
-use crate::resources;
+use crate::{ephemeral_resources, resources};
 
 mod settings;
 
@@ -434,6 +434,11 @@ impl Provider for MarketoProvider {
     /// Every managed resource type, sharing the provider's client.
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         resources::all(&self.shared)
+    }
+
+    /// Every ephemeral resource type, sharing the provider's client.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        ephemeral_resources::all(&self.shared)
     }
 
     /// The list resource of every managed resource type (`terraform query`).

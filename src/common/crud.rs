@@ -30,7 +30,7 @@ use crate::plugin::model::{self, ModelError};
 use crate::plugin::{
     ApplyRequest, ApplyResponse, AttributePath, Change, Context, Diagnostic, Diagnostics,
     IdentityAttribute, IdentitySchema, ImportResponse, ImportTarget, ImportedResource, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Type, Value,
+    PlanResponse, RawState, ReadRequest, ReadResponse, Resource, Schema, Type, Value,
 };
 
 /// When a check runs.
@@ -211,6 +211,12 @@ pub trait CrudResource: Send + Sync + 'static {
 
     /// Checks a configuration; unknown values are skipped (they are checked again at apply).
     fn check(&self, config: &Self::Model, at: CheckAt<'_, Self::Model>) -> Diagnostics;
+
+    /// Brings a stored state of schema `version` (decoded with the current schema: attributes it
+    /// lacked are null) to the current version. The default keeps it as it is.
+    fn upgrade(&self, _version: i64, state: Self::Model) -> Result<Self::Model, Diagnostics> {
+        Ok(state)
+    }
 
     /// Adjusts the plan of a create or update once the checks passed. The default keeps
     /// Terraform's proposal.
@@ -500,6 +506,34 @@ impl<R: CrudResource> Resource for Crud<R> {
         resp.private = req.planned_private;
         resp.new_identity = R::IDENTITY.of(&resp.new_state);
         resp
+    }
+
+    async fn upgrade_state(&self, version: i64, raw: RawState) -> Result<Value, Diagnostics> {
+        let RawState::Json(json) = raw else {
+            return Err(Diagnostic::error(
+                "Unsupported state format",
+                format!(
+                    "The stored state of {} is in the flatmap format of Terraform 0.11 and \
+                     earlier, which this provider does not read.",
+                    R::TYPE_NAME
+                ),
+            )
+            .into());
+        };
+        let value = Value::from_json(&json, &R::schema().value_type()).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(
+                "Unable to read the stored state",
+                format!(
+                    "The stored state of {} (schema version {version}) could not be decoded: {e}",
+                    R::TYPE_NAME
+                ),
+            ))
+        })?;
+        if value.is_null() {
+            return Ok(value);
+        }
+        let state = Self::decode("stored state", &value)?;
+        Self::encode(&self.0.upgrade(version, state)?)
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {

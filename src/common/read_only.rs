@@ -2,6 +2,10 @@
 //! in terms of its typed model, and [`Lookup`] serves it as the protocol's [`DataSource`],
 //! owning the client prologue, the model conversions, and the checks at validate and again at
 //! read (when the values are known), whose warnings are kept.
+//!
+//! An ephemeral resource is the same thing whose result Terraform never stores: [`Ephemeral`]
+//! serves a [`ModelDataSource`] as the protocol's [`EphemeralResource`], opened afresh in every
+//! run.
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -11,7 +15,8 @@ use super::Shared;
 use crate::marketo::Client;
 use crate::plugin::model;
 use crate::plugin::{
-    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Value,
+    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource,
+    OpenRequest, OpenResponse, Schema, Value,
 };
 
 /// A data source in terms of its model.
@@ -78,7 +83,14 @@ impl<D: ModelDataSource> DataSource for Lookup<D> {
     }
 
     async fn read(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
-        let config = match Self::decode(&config) {
+        Lookup(&self.0).read_with(ctx, config).await
+    }
+}
+
+impl<D: ModelDataSource> Lookup<&D> {
+    /// Checks, reads and converts: the one read of a data source and of an ephemeral resource.
+    async fn read_with(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
+        let config = match Lookup::<D>::decode(&config) {
             Ok(c) => c,
             Err(d) => return d.into(),
         };
@@ -93,9 +105,41 @@ impl<D: ModelDataSource> DataSource for Lookup<D> {
         match self.0.read(&client, config).await {
             Ok(state) => match model::to_value(&state) {
                 Ok(state) => DataSourceReadResponse { state, diagnostics },
-                Err(e) => Self::model_error("state", &e).into(),
+                Err(e) => Lookup::<D>::model_error("state", &e).into(),
             },
             Err(d) => d.into(),
+        }
+    }
+}
+
+/// A [`ModelDataSource`] served as the protocol's [`EphemeralResource`]: opened like a data source
+/// is read, its result never stored.
+#[derive(Debug, Clone)]
+pub struct Ephemeral<D>(pub D);
+
+#[async_trait]
+impl<D: ModelDataSource> EphemeralResource for Ephemeral<D> {
+    fn type_name(&self) -> &str {
+        D::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        D::schema()
+    }
+
+    async fn validate(&self, config: &Value) -> Diagnostics {
+        match Lookup::<D>::decode(config) {
+            Ok(config) => self.0.check(&config),
+            Err(d) => d,
+        }
+    }
+
+    async fn open(&self, ctx: &Context, req: OpenRequest) -> OpenResponse {
+        let read = Lookup(&self.0).read_with(ctx, req.config).await;
+        OpenResponse {
+            result: read.state,
+            diagnostics: read.diagnostics,
+            ..OpenResponse::default()
         }
     }
 }

@@ -45,6 +45,29 @@ impl CustomService {
     pub fn new(shared: Arc<Shared>) -> Self {
         CustomService { shared }
     }
+
+    /// Plans the computed attributes: kept on an in-place update, unknown on a replacement (a
+    /// new owner, or one not known until apply, which may differ).
+    fn plan_computed(&self, plan: &mut Plan<'_, ServiceModel>) {
+        let Some(prior) = plan.prior else {
+            return;
+        };
+        // Marketo cannot move a service to another user: a new owner (or one not known until
+        // apply, which may differ) means a new service with new credentials.
+        let owner = &plan.planned.api_only_user;
+        if owner.is_unknown() || *owner != prior.api_only_user {
+            plan.requires_replace
+                .push(AttributePath::root("api_only_user"));
+            plan.planned.computed_from(&ServiceModel {
+                id: Attr::Unknown,
+                client_id: Attr::Unknown,
+                client_secret: Attr::Unknown,
+                ..ServiceModel::default()
+            });
+        } else {
+            plan.planned.computed_from(prior);
+        }
+    }
 }
 
 /// Every check of the configuration that needs no API call; unknown values are skipped.
@@ -103,7 +126,12 @@ fn state_of(detail: &ServiceDetail, known: Option<&ServiceModel>) -> ServiceMode
         description: optional_attr(s.description.as_deref()),
         api_only_user: Attr::Known(owner.to_string()),
         client_id: Attr::Known(s.client_id.clone()),
-        client_secret: Attr::Known(detail.client_secret.expose().to_string()),
+        client_secret: if known.is_none_or(ServiceModel::stores_secret) {
+            Attr::Known(detail.client_secret.expose().to_string())
+        } else {
+            Attr::Null
+        },
+        store_client_secret: Attr::Known(known.is_none_or(ServiceModel::stores_secret)),
     }
 }
 
@@ -169,24 +197,24 @@ impl CrudResource for CustomService {
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, ServiceModel>) {
-        let Some(prior) = plan.prior else {
-            return;
-        };
-        // Marketo cannot move a service to another user: a new owner (or one not known until
-        // apply, which may differ) means a new service with new credentials.
-        let owner = &plan.planned.api_only_user;
-        if owner.is_unknown() || *owner != prior.api_only_user {
-            plan.requires_replace
-                .push(AttributePath::root("api_only_user"));
-            plan.planned.computed_from(&ServiceModel {
-                id: Attr::Unknown,
-                client_id: Attr::Unknown,
-                client_secret: Attr::Unknown,
-                ..ServiceModel::default()
-            });
-        } else {
-            plan.planned.computed_from(prior);
+        let stores = plan.config.stores_secret();
+        plan.planned.store_client_secret = Attr::Known(stores);
+        self.plan_computed(plan);
+        // Without the secret in state, the plan says so (null), whatever else changes.
+        if !stores {
+            plan.planned.client_secret = Attr::Null;
+        } else if plan.planned.client_secret.is_null() {
+            // Stored again after `false`: read at apply.
+            plan.planned.client_secret = Attr::Unknown;
         }
+    }
+
+    /// A version-0 state kept the secret: it had `store_client_secret = true` implicitly.
+    fn upgrade(&self, version: i64, mut state: ServiceModel) -> Result<ServiceModel, Diagnostics> {
+        if version < 1 && state.store_client_secret.is_null() {
+            state.store_client_secret = Attr::Known(true);
+        }
+        Ok(state)
     }
 
     /// Issue 10: refused here, before anything is written, where the endpoints are missing.

@@ -6,6 +6,7 @@
 
 mod coalesce;
 mod http;
+mod issue;
 mod retry;
 #[cfg(test)]
 mod tests;

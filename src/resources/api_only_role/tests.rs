@@ -1,6 +1,6 @@
 use super::*;
 use crate::common::crud::Crud;
-use crate::plugin::model::{self, check_model};
+use crate::plugin::model;
 use crate::plugin::{ApplyRequest, Context, PlanRequest, Resource, Value};
 
 fn m(v: &Value) -> RoleModel {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::plugin::model::{self, check_model};
+use crate::plugin::model;
 use chrono::TimeZone;
 
 fn now() -> DateTime<Utc> {

@@ -14,7 +14,11 @@ pub struct ServiceModel {
     pub api_only_user: Attr<String>,
     pub client_id: Attr<String>,
     pub client_secret: Attr<String>,
+    pub store_client_secret: Attr<bool>,
 }
+
+/// The schema version: 1 added `store_client_secret` (a version-0 state had it implicitly true).
+pub const SCHEMA_VERSION: i64 = 1;
 
 impl ServiceModel {
     /// Marketo computes these; they stay as they are on an in-place update and become unknown
@@ -24,11 +28,16 @@ impl ServiceModel {
         self.client_id = other.client_id.clone();
         self.client_secret = other.client_secret.clone();
     }
+
+    /// True unless `store_client_secret = false` (null means the default, true).
+    pub fn stores_secret(&self) -> bool {
+        self.store_client_secret != Attr::Known(false)
+    }
 }
 
 pub(super) fn schema() -> Schema {
     Schema::new(
-        0,
+        SCHEMA_VERSION,
         Block::new()
             .description(
                 "A LaunchPoint **custom service**: the Client ID and Client Secret an integration \
@@ -85,8 +94,19 @@ pub(super) fn schema() -> Schema {
                     .sensitive()
                     .description(
                         "The Client Secret Marketo generated for the service. Sensitive: it is \
-                         kept in the state, so protect the state accordingly, and mark outputs \
-                         that carry it `sensitive = true`.",
+                         kept in the state (unless `store_client_secret = false`), so protect the \
+                         state accordingly, and mark outputs that carry it `sensitive = true`.",
+                    ),
+            )
+            .attribute(
+                Attribute::new("store_client_secret", Type::Bool)
+                    .optional()
+                    .computed()
+                    .description(
+                        "Whether `client_secret` is kept in the state (default `true`). With \
+                         `false` it is null in state and plan, and the secret is handed on \
+                         through the ephemeral `marketo_custom_service_credentials` instead \
+                         (Terraform 1.10 and later). Changing it changes nothing in Marketo.",
                     ),
             ),
     )

@@ -1,7 +1,7 @@
 use super::*;
 use crate::common::crud::Crud;
-use crate::plugin::model::{self, check_model};
-use crate::plugin::{Context, PlanRequest, PlanResponse, Resource, Value};
+use crate::plugin::model;
+use crate::plugin::{Context, PlanRequest, PlanResponse, RawState, Resource, Value};
 
 fn m(v: &Value) -> ServiceModel {
     model::from_value(v).unwrap()
@@ -15,6 +15,7 @@ fn config(name: &str, description: Option<&str>, user: &str) -> Value {
         ("api_only_user", Value::string(user)),
         ("client_id", Value::Null),
         ("client_secret", Value::Null),
+        ("store_client_secret", Value::Null),
     ])
 }
 
@@ -115,4 +116,78 @@ fn state_carries_the_secret_but_errors_do_not() {
             .summary
             .contains("no LaunchPoint service management")
     );
+}
+
+/// A state written before `store_client_secret` existed (schema version 0) upgrades to one that
+/// keeps the secret, as it did.
+#[tokio::test]
+async fn a_version_0_state_upgrades_with_the_secret_stored() {
+    let r = Crud(CustomService::new(std::sync::Arc::default()));
+    let v0 = br#"{"id":"5","display_name":"S","description":null,"api_only_user":"u@x.com","client_id":"cid","client_secret":"sec"}"#;
+    let v = r
+        .upgrade_state(0, RawState::Json(v0.to_vec()))
+        .await
+        .unwrap();
+    assert_eq!(v.get("store_client_secret"), &Value::Bool(true));
+    assert_eq!(v.get("client_secret").as_str(), Some("sec"));
+    assert_eq!(v.get("id").as_str(), Some("5"));
+    let v1 = br#"{"id":"5","display_name":"S","description":null,"api_only_user":"u@x.com","client_id":"cid","client_secret":null,"store_client_secret":false}"#;
+    let v = r
+        .upgrade_state(1, RawState::Json(v1.to_vec()))
+        .await
+        .unwrap();
+    assert_eq!(v.get("store_client_secret"), &Value::Bool(false));
+    assert!(v.get("client_secret").is_null());
+}
+
+/// With `store_client_secret = false` the plan holds no secret, on a create and on an update.
+#[tokio::test]
+async fn a_service_that_does_not_store_its_secret_plans_none() {
+    let r = Crud(CustomService::new(std::sync::Arc::default()));
+    let ctx = Context::default();
+    let cfg = config("S", None, "u@x.com").with_attr("store_client_secret", Value::Bool(false));
+    let plan = r
+        .plan(
+            &ctx,
+            PlanRequest {
+                prior_state: Value::Null,
+                proposed_new_state: cfg.clone(),
+                config: cfg.clone(),
+                prior_private: Vec::new(),
+                client_capabilities: Default::default(),
+                prior_identity: Value::Null,
+            },
+        )
+        .await;
+    assert!(!plan.diagnostics.has_errors(), "{}", plan.diagnostics);
+    assert!(plan.planned_state.get("client_secret").is_null());
+    assert!(!plan.planned_state.get("client_id").is_known());
+    // Turning it back on plans the secret as read at apply.
+    let prior = cfg
+        .with_attr("id", Value::string("5"))
+        .with_attr("client_id", Value::string("cid"));
+    let on = config("S", None, "u@x.com");
+    let proposed = on
+        .clone()
+        .with_attr("id", Value::string("5"))
+        .with_attr("client_id", Value::string("cid"))
+        .with_attr("store_client_secret", Value::Bool(false));
+    let plan = r
+        .plan(
+            &ctx,
+            PlanRequest {
+                prior_state: prior,
+                proposed_new_state: proposed,
+                config: on,
+                prior_private: Vec::new(),
+                client_capabilities: Default::default(),
+                prior_identity: Value::Null,
+            },
+        )
+        .await;
+    assert_eq!(
+        plan.planned_state.get("store_client_secret"),
+        &Value::Bool(true)
+    );
+    assert!(!plan.planned_state.get("client_secret").is_known());
 }

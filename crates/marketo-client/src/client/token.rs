@@ -44,7 +44,7 @@ struct RawIdentity {
     scope: Option<String>,
 }
 
-async fn identity_request(
+pub(super) async fn identity_request(
     http: &reqwest::Client,
     timeout: Duration,
     identity_endpoint: &Url,
