@@ -13,5 +13,6 @@ mod query;
 mod quickstart;
 mod real_instance;
 mod role;
+mod secrets;
 mod service;
 mod user;
