@@ -36,7 +36,10 @@ fn generated() -> &'static [DocPage] {
 #[test]
 fn generated_docs_are_up_to_date() {
     let pages = generated();
-    assert!(pages.len() >= 11, "index, 3 resources and 7 data sources");
+    assert!(
+        pages.len() >= 16,
+        "index, 3 resources, 7 data sources, 2 ephemeral and 3 list resources"
+    );
     let mut stale = Vec::new();
     for page in pages {
         let path = root().join("docs").join(&page.path);
@@ -97,7 +100,14 @@ fn every_docs_page_is_where_the_registry_reads_it() {
         let dir = path.rsplit_once('/').map(|(d, _)| d);
         if !matches!(
             dir,
-            None | Some("resources" | "data-sources" | "guides" | "functions")
+            None | Some(
+                "resources"
+                    | "data-sources"
+                    | "ephemeral-resources"
+                    | "list-resources"
+                    | "guides"
+                    | "functions"
+            )
         ) || (dir.is_none() && path != "index.md")
         {
             problems.push(format!("{path}: the registry publishes no page from here"));

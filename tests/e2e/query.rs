@@ -98,7 +98,12 @@ async fn query_lists_generates_imports_and_plans_clean() {
     let generated =
         std::fs::read_to_string(tf.dir().join("generated.tf")).expect("generated.tf written");
     println!("generated.tf:\n{generated}");
-    assert!(!generated.contains("client_secret"), "{generated}");
+    assert!(
+        !generated
+            .lines()
+            .any(|l| l.trim_start().starts_with("client_secret")),
+        "{generated}"
+    );
     // One role, two users, and three services: the two made here and the emulator's own.
     assert_eq!(
         generated.matches("import {").count(),

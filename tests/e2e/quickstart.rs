@@ -8,20 +8,37 @@ use terraform_provider_marketo::marketo::{Secret, fetch_token};
 
 use crate::support::{self, terraform::Terraform};
 
-/// Copies the `.tf` files of an example. The `import-by-*.tf` examples hold `import` blocks,
-/// which Terraform understands from 1.5 on: older cores skip them.
+/// Copies the `.tf` files of an example but its `import-by-*.tf` examples (each an `import`
+/// block for the same resource: one at a time), and its `.tfquery.hcl` files on cores that read
+/// them (1.14+).
 fn copy_tf_files(from: &Path, to: &Path) {
-    let imports = support::terraform::at_least(1, 5);
+    let queries = support::terraform::at_least(1, 14);
     for entry in std::fs::read_dir(from).expect("example directory") {
         let path = entry.expect("entry").path();
-        let import_example = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("import-by-"));
-        if path.extension().is_some_and(|e| e == "tf") && (imports || !import_example) {
-            std::fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy");
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let copy = (name.ends_with(".tf") && !name.starts_with("import-by-"))
+            || (queries && name.ends_with(".tfquery.hcl"));
+        if copy {
+            std::fs::copy(&path, to.join(name)).expect("copy");
         }
     }
+}
+
+/// The `import-by-*.tf` examples of `dir` that the core under test understands: `import`
+/// blocks with `id` from 1.5, with `identity` from 1.12.
+fn import_examples(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .expect("example directory")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| match p.file_name().and_then(|n| n.to_str()) {
+            Some("import-by-identity.tf") => support::terraform::at_least(1, 12),
+            Some(n) => n.starts_with("import-by-") && support::terraform::at_least(1, 5),
+            None => false,
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,15 +176,33 @@ async fn every_example_validates() {
     let emu = support::emulator().await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut dirs = vec![root.join("quickstart"), root.join("provider")];
-    for kind in ["resources", "data-sources"] {
+    let mut kinds = vec!["resources", "data-sources"];
+    if support::terraform::at_least(1, 10) {
+        kinds.push("ephemeral-resources");
+    }
+    if support::terraform::at_least(1, 14) {
+        kinds.push("list-resources");
+    }
+    for kind in kinds {
         for entry in std::fs::read_dir(root.join(kind)).expect("examples") {
             dirs.push(entry.expect("entry").path());
         }
     }
     assert!(dirs.len() >= 12, "{dirs:?}");
+    // Each directory once as it is, and once more with each of its import examples.
+    let mut runs: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     for dir in dirs {
+        runs.push((dir.clone(), None));
+        for import in import_examples(&dir) {
+            runs.push((dir.clone(), Some(import)));
+        }
+    }
+    for (dir, import) in runs {
         let tf = Terraform::new(&emu);
         copy_tf_files(&dir, tf.dir());
+        if let Some(import) = &import {
+            std::fs::copy(import, tf.dir().join("import.tf")).expect("copy import example");
+        }
         let declares = std::fs::read_dir(tf.dir())
             .expect("dir")
             .filter_map(Result::ok)
@@ -177,7 +212,11 @@ async fn every_example_validates() {
         if !declares {
             tf.config("");
         }
-        let out = tf.run(&["validate", "-no-color"]);
-        assert_eq!(out.code, 0, "{}: {}", dir.display(), out.text());
+        let mut args = vec!["validate", "-no-color"];
+        if support::terraform::at_least(1, 14) {
+            args.push("-query");
+        }
+        let out = tf.run(&args);
+        assert_eq!(out.code, 0, "{} {import:?}: {}", dir.display(), out.text());
     }
 }

@@ -1,12 +1,15 @@
 //! Registry-format documentation rendered from a provider's schemas, in the layout of HashiCorp's
-//! `tfplugindocs`: `index.md`, `resources/<name>.md` and `data-sources/<name>.md`. Each page has
+//! `tfplugindocs`: `index.md`, `resources/<name>.md`, `data-sources/<name>.md`,
+//! `ephemeral-resources/<name>.md` and `list-resources/<name>.md`. Each page has
 //! registry front matter (`page_title`, `description`), the schema's description, its example
 //! and the `## Schema` section ([`schema_md`]); resource pages end with an `## Import` section.
 //! Examples come from an `examples/` tree laid out as the registry expects:
 //! `provider/provider.tf`, `data-sources/<type>/data-source.tf`, and `resources/<type>/` with
-//! `resource.tf`, `import-by-string-id.tf` (an `import` block, Terraform 1.5+) and `import.sh`
-//! (the `terraform import` command). Hand-written guides (`guides/<name>.md`) are not rendered
-//! here.
+//! `resource.tf`, `import-by-string-id.tf` (an `import` block, Terraform 1.5+),
+//! `import-by-identity.tf` (an `import` block with `identity`, Terraform 1.12+) and `import.sh`
+//! (the `terraform import` command); `ephemeral-resources/<type>/ephemeral-resource.tf` and
+//! `list-resources/<type>/list-resource.tfquery.hcl`. Hand-written guides (`guides/<name>.md`)
+//! are not rendered here.
 
 mod schema_md;
 
@@ -31,6 +34,8 @@ enum Kind {
     Provider,
     Resource,
     DataSource,
+    EphemeralResource,
+    ListResource,
 }
 
 impl Kind {
@@ -39,6 +44,8 @@ impl Kind {
             Kind::Provider => "Provider",
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::EphemeralResource => "Ephemeral Resource",
+            Kind::ListResource => "List Resource",
         }
     }
 }
@@ -50,6 +57,8 @@ struct Examples {
     usage: Option<String>,
     /// `import-by-string-id.tf`: an `import` block with an `id`.
     import_block: Option<String>,
+    /// `import-by-identity.tf`: an `import` block with an `identity`.
+    import_identity: Option<String>,
     /// `import.sh`: the `terraform import` command.
     import_command: Option<String>,
 }
@@ -86,6 +95,7 @@ pub fn render(provider: &dyn Provider, examples: &Path) -> Vec<DocPage> {
                 &Examples {
                     usage: read(examples, &["resources", name, "resource.tf"]),
                     import_block: read(examples, &["resources", name, "import-by-string-id.tf"]),
+                    import_identity: read(examples, &["resources", name, "import-by-identity.tf"]),
                     import_command: read(examples, &["resources", name, "import.sh"]),
                 },
             ),
@@ -105,6 +115,50 @@ pub fn render(provider: &dyn Provider, examples: &Path) -> Vec<DocPage> {
                 &d.schema(),
                 &Examples {
                     usage: read(examples, &["data-sources", name, "data-source.tf"]),
+                    ..Examples::default()
+                },
+            ),
+        });
+    }
+    let mut ephemeral = provider.ephemeral_resources();
+    ephemeral.sort_by(|a, b| a.type_name().cmp(b.type_name()));
+    for e in ephemeral {
+        let name = e.type_name();
+        let short = name.strip_prefix(&prefix).unwrap_or(name);
+        pages.push(DocPage {
+            path: format!("ephemeral-resources/{short}.md"),
+            content: page(
+                name,
+                provider_name,
+                Kind::EphemeralResource,
+                &e.schema(),
+                &Examples {
+                    usage: read(
+                        examples,
+                        &["ephemeral-resources", name, "ephemeral-resource.tf"],
+                    ),
+                    ..Examples::default()
+                },
+            ),
+        });
+    }
+    let mut lists = provider.list_resources();
+    lists.sort_by(|a, b| a.type_name().cmp(b.type_name()));
+    for l in lists {
+        let name = l.type_name();
+        let short = name.strip_prefix(&prefix).unwrap_or(name);
+        pages.push(DocPage {
+            path: format!("list-resources/{short}.md"),
+            content: page(
+                name,
+                provider_name,
+                Kind::ListResource,
+                &l.schema(),
+                &Examples {
+                    usage: read(
+                        examples,
+                        &["list-resources", name, "list-resource.tfquery.hcl"],
+                    ),
                     ..Examples::default()
                 },
             ),
@@ -187,6 +241,13 @@ fn page(name: &str, provider: &str, kind: Kind, schema: &Schema, examples: &Exam
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", fenced("terraform", example));
     }
+    if kind == Kind::ListResource {
+        let _ = writeln!(
+            out,
+            "The attributes below go in the `config` block of a `list` block, in a \
+             `.tfquery.hcl` file read by `terraform query` (Terraform 1.14 and later).\n"
+        );
+    }
     let _ = writeln!(out, "<!-- schema generated by `make docs` -->");
     out.push_str(&schema_md::render(&schema.block));
     if kind == Kind::Resource {
@@ -197,7 +258,10 @@ fn page(name: &str, provider: &str, kind: Kind, schema: &Schema, examples: &Exam
 
 /// `## Import` as `tfplugindocs` writes it: the `import` block, then the CLI command.
 fn import_section(out: &mut String, examples: &Examples) {
-    if examples.import_block.is_none() && examples.import_command.is_none() {
+    if examples.import_block.is_none()
+        && examples.import_identity.is_none()
+        && examples.import_command.is_none()
+    {
         return;
     }
     let _ = writeln!(out, "\n## Import\n");
@@ -208,6 +272,15 @@ fn import_section(out: &mut String, examples: &Examples) {
             "\nIn Terraform v1.5.0 and later, the [`import` block]\
              (https://developer.hashicorp.com/terraform/language/import) can be used with the `id` \
              attribute, for example:\n"
+        );
+        out.push_str(&fenced("terraform", block));
+    }
+    if let Some(block) = &examples.import_identity {
+        let _ = writeln!(
+            out,
+            "\nIn Terraform v1.12.0 and later, the [`import` block]\
+             (https://developer.hashicorp.com/terraform/language/import) can be used with the \
+             `identity` attribute, for example:\n"
         );
         out.push_str(&fenced("terraform", block));
     }
