@@ -37,7 +37,8 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
              Terraform with a lower -parallelism."
         }
         ErrorKind::QuotaExceeded => {
-            " The instance's daily API quota is used up; it resets at midnight US Central time."
+            " The instance's daily API quota is shared by every integration on it; the provider \
+             sends no further calls until it resets."
         }
         ErrorKind::Transient if err.transport() == Some(marketo::Transport::Timeout) => {
             " Marketo did not answer in time through every retry: run the same command again \

@@ -364,9 +364,11 @@ impl CrudResource for ApiOnlyUser {
             return Err(diag.into());
         }
         // The invite answers no id: find what it made, by userid when we chose it, else by email
-        // (Adobe Identity instances generate the userid).
+        // (Adobe Identity instances generate the userid). These reads complete the create, so
+        // they go ahead of queued calls: the new user is recorded promptly.
         let key = invite.userid.as_deref().unwrap_or(&email);
-        let found = match client.find_user(key).await {
+        let read_back = client.read_back();
+        let found = match read_back.find_user(key).await {
             Ok(Some(found)) => found,
             Ok(None) => {
                 return Err(Diagnostic::error(
@@ -387,7 +389,7 @@ impl CrudResource for ApiOnlyUser {
                 ));
             }
         };
-        settle(client, &found, config)
+        settle(&read_back, &found, config)
             .await
             .map_err(|d| unfinished(config, found.userid(), d))
     }

@@ -71,7 +71,8 @@ impl Default for RetryPolicy {
 /// The token is renewed when its remaining life drops to `min(min_remaining, fraction × lifetime)`,
 /// where lifetime is the `expires_in` Marketo reported when it was fetched. For Marketo's usual
 /// 3600 s token that is 60 s before expiry; for a token that had only 120 s left when fetched it is
-/// 12 s before. A token refused with 601/602 anyway is renewed and the call resent once.
+/// 12 s before. A token refused anyway is renewed and the call resent: once after a 601 (invalid),
+/// within the retry policy after a 602 (expired).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TokenRefresh {
     /// Renew at the latest when this much life remains.

@@ -355,3 +355,43 @@ async fn the_first_607_ends_every_further_call_at_once() {
     assert_eq!((m.api_requests, m.retries, m.lookups), (4, 0, 0), "{m:?}");
     h.shutdown().await;
 }
+
+/// Issue 12, item 5: the read that completes a create overtakes calls queued in the limiter.
+#[tokio::test]
+async fn a_read_back_overtakes_calls_queued_in_the_limiter() {
+    let h = start(Config::default().without_limits()).await;
+    let mut cfg = config_for(&h);
+    cfg.rate_limit = marketo_client::RateLimit {
+        calls: 1,
+        per: Duration::from_millis(300),
+    };
+    let c = Client::new(cfg).unwrap();
+    c.authenticate().await.unwrap();
+    c.list_roles().await.unwrap();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut set = JoinSet::new();
+    for name in ["normal-1", "normal-2", "normal-3", "read-back"] {
+        let handle = if name == "read-back" {
+            c.read_back()
+        } else {
+            c.clone()
+        };
+        let order = Arc::clone(&order);
+        set.spawn(async move {
+            handle
+                .get_user(&format!("{name}@example.com"))
+                .await
+                .unwrap();
+            order.lock().unwrap().push(name);
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap();
+    }
+    assert_eq!(
+        *order.lock().unwrap(),
+        ["read-back", "normal-1", "normal-2", "normal-3"]
+    );
+    h.shutdown().await;
+}
