@@ -27,6 +27,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::budget::SharedBudget;
 use super::config::ClientConfig;
 use super::error::{Error, ErrorKind, Missing};
 use super::limiter::{Gate, Lane};
@@ -73,6 +74,7 @@ struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
     gate: Gate,
+    budget: SharedBudget,
     token: Mutex<Option<CachedToken>>,
     quota: std::sync::Mutex<Option<QuotaStop>>,
     generation: AtomicU64,
@@ -186,6 +188,12 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 gate: Gate::new(config.rate_limit, config.max_concurrency),
+                budget: SharedBudget::new(
+                    config.call_budget_dir.as_deref(),
+                    &config.endpoint,
+                    &config.client_id,
+                    config.rate_limit,
+                ),
                 token: Mutex::new(None),
                 quota: std::sync::Mutex::new(None),
                 generation: AtomicU64::new(0),
@@ -331,6 +339,8 @@ impl Client {
         let target = http::target(&url);
         let timeout = self.inner.config.request_timeout;
         let _permit = self.inner.gate.acquire(self.lane).await;
+        // Then the machine-wide budget shared with other processes using this instance.
+        self.inner.budget.reserve().await;
         // The token is taken once the call's turn has come: a wait in the limiter cannot make it
         // expire on the way.
         let (token, generation) = self.token().await.map_err(|e| (e, None))?;
@@ -358,10 +368,10 @@ impl Client {
             }
             Err(e) => Err(transport_error(e, &op, &target, timeout, &secrets)),
         };
-        if let Err(e) = &result {
-            if e.code() == Some(607) {
-                result = Err(self.stop_for_quota(e, &op));
-            }
+        if let Err(e) = &result
+            && e.code() == Some(607)
+        {
+            result = Err(self.stop_for_quota(e, &op));
         }
         let latency_ms = started.elapsed().as_millis() as u64;
         match &result {

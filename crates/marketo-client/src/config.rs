@@ -121,6 +121,11 @@ pub struct ClientConfig {
     /// Certificates trusted in addition to the built-in roots (a private CA, a TLS-inspecting
     /// proxy's CA): see [`load_pem_file`](crate::load_pem_file).
     pub extra_roots: Vec<crate::TrustRoot>,
+    /// Where the call budget shared with other processes on this machine is kept (one small lock
+    /// file per instance and client id, holding the starts of the last `rate_limit.per`), so that
+    /// together they stay within `rate_limit`; `None` for the in-process limit alone. Defaults to
+    /// the temp directory.
+    pub call_budget_dir: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
@@ -145,6 +150,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             extra_roots: Vec::new(),
+            call_budget_dir: Some(std::env::temp_dir()),
         }
     }
 }

@@ -12,7 +12,9 @@
 //!   `Authorization: Bearer`; a token over 4 KB, or one a header cannot carry, is refused.
 //! * **Politeness:** at most `max_concurrency` (5) calls in flight, at most 80 started per 20 s,
 //!   first come first served, except that a [`Client::read_back`] handle's calls (the read that
-//!   completes a create) go first.
+//!   completes a create) go first. The rate limit is shared with every other process on the
+//!   machine that uses the same instance and client id, through a lock file in the temp directory
+//!   ([`ClientConfig::call_budget_dir`]); a file that cannot be used never fails a call.
 //! * **Daily quota:** after the first 607 no further call is sent: each fails at once with
 //!   [`ErrorKind::QuotaExceeded`], saying when Marketo resets the quota (12:00 AM US Central time).
 //! * **Bounds:** answers are read incrementally up to 16 MB, response heads up to hyper's ~400 KB,
@@ -29,6 +31,7 @@
 //!   calls are logged without their query string.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod budget;
 mod client;
 mod config;
 mod date;

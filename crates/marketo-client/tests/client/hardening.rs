@@ -350,7 +350,7 @@ async fn the_first_607_ends_every_further_call_at_once() {
         .filter(|l| !l.contains("/identity/"))
         .collect();
     assert_eq!(api.len(), 4, "3 answered, one 607, then nothing: {lines}");
-    assert!(api[3].contains("607"), "{}", api[3]);
+    assert!(api[3].contains("\"code\":607"), "{}", api[3]);
     let m = c.metrics();
     assert_eq!((m.api_requests, m.retries, m.lookups), (4, 0, 0), "{m:?}");
     h.shutdown().await;

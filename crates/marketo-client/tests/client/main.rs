@@ -1,6 +1,7 @@
 //! The Marketo client against the in-process emulator.
 #![allow(clippy::unwrap_used)]
 
+mod budget;
 mod hardening;
 mod objects;
 mod reliability;
