@@ -36,10 +36,7 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
              retry; other integrations may be using the instance heavily. Try again later, or run \
              Terraform with a lower -parallelism."
         }
-        ErrorKind::QuotaExceeded => {
-            " The instance's daily API quota is shared by every integration on it; the provider \
-             sends no further calls until it resets."
-        }
+        ErrorKind::QuotaExceeded => " Every integration on the instance draws on this quota.",
         ErrorKind::Transient if err.transport() == Some(marketo::Transport::Timeout) => {
             " Marketo did not answer in time through every retry: run the same command again \
              later, or raise the provider's request_timeout / max_retries."

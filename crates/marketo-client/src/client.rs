@@ -341,6 +341,10 @@ impl Client {
         let _permit = self.inner.gate.acquire(self.lane).await;
         // Then the machine-wide budget shared with other processes using this instance.
         self.inner.budget.reserve().await;
+        // A call that waited its turn while another met the daily quota is not sent either.
+        if let Some(stop) = self.quota_stop() {
+            return Err((stop.error(&op, crate::date::now_utc()), None));
+        }
         // The token is taken once the call's turn has come: a wait in the limiter cannot make it
         // expire on the way.
         let (token, generation) = self.token().await.map_err(|e| (e, None))?;

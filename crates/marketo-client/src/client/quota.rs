@@ -88,7 +88,7 @@ impl QuotaStop {
             ErrorKind::QuotaExceeded,
             format!(
                 "the instance's daily API call quota is used up (Marketo said: {}), so this \
-                 provider sends no further calls; Marketo resets the quota every day at \
+                 client sends no further calls; Marketo resets the quota every day at \
                  12:00 AM US Central time, next at {} (in {})",
                 self.marketo_said,
                 self.resets.format("%Y-%m-%d %H:%M UTC"),

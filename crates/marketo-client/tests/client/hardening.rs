@@ -395,3 +395,40 @@ async fn a_read_back_overtakes_calls_queued_in_the_limiter() {
     );
     h.shutdown().await;
 }
+
+/// Calls that were already waiting for their turn when the 607 came are not sent either.
+#[tokio::test]
+async fn calls_queued_when_the_607_comes_are_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.jsonl");
+    let mut config = Config {
+        log_file: Some(log.clone()),
+        ..Config::default()
+    };
+    config.set_limits(Limits {
+        rate_limit: None,
+        concurrency: None,
+        daily_quota: Some(1),
+    });
+    let h = start(config).await;
+    let mut cfg = config_for(&h);
+    cfg.rate_limit = marketo_client::RateLimit {
+        calls: 1,
+        per: Duration::from_millis(300),
+    };
+    let c = Client::new(cfg).unwrap();
+    c.get_user("first@example.com").await.unwrap();
+    let mut set = JoinSet::new();
+    for i in 0..4 {
+        let c = c.clone();
+        set.spawn(async move { c.get_user(&format!("queued-{i}@example.com")).await });
+    }
+    while let Some(r) = set.join_next().await {
+        let e = r.unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::QuotaExceeded, "{e}");
+    }
+    let lines = std::fs::read_to_string(&log).unwrap();
+    let api = lines.lines().filter(|l| !l.contains("/identity/")).count();
+    assert_eq!(api, 2, "one answered, one 607, none of the queued: {lines}");
+    h.shutdown().await;
+}
