@@ -76,6 +76,33 @@ fn millis_since_epoch() -> u64 {
         .map_or(0, |d| d.as_millis().min(u128::from(u64::MAX)) as u64)
 }
 
+/// Opens (creating) the budget file. The temp directory is shared by every user: on Unix a
+/// symbolic link planted at the path is not followed (so the file written is never another one),
+/// and a file that belongs to another user is not used.
+fn open_own(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        options.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+        let file = options.open(path)?;
+        let meta = file.metadata()?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if !meta.is_file() || meta.uid() != me {
+            return Err(std::io::Error::other(
+                "it is not a regular file of this user",
+            ));
+        }
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)
+    }
+}
+
 /// One look at the file under its lock: drops the starts that left the window (and any more than
 /// a window in the future: a clock that jumped), then records `now_ms` if there is room.
 pub(crate) fn take_turn(path: &Path, limit: RateLimit, now_ms: u64) -> Result<Turn, BudgetError> {
@@ -87,16 +114,10 @@ pub(crate) fn take_turn(path: &Path, limit: RateLimit, now_ms: u64) -> Result<Tu
             source,
         }
     };
-    let mut file: File = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(|source| BudgetError::Open {
-            path: shown(),
-            source,
-        })?;
+    let mut file = open_own(path).map_err(|source| BudgetError::Open {
+        path: shown(),
+        source,
+    })?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => return Ok(Turn::Locked),

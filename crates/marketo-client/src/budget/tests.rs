@@ -115,3 +115,18 @@ async fn a_file_locked_for_good_lets_the_call_go_after_a_while() {
         "{waited:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_planted_at_the_path_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let path = dir.path().join("budget.lock");
+    std::os::unix::fs::symlink(&victim, &path).unwrap();
+    assert!(matches!(
+        take_turn(&path, limit(2, 1000), 0),
+        Err(BudgetError::Open { .. })
+    ));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+}
