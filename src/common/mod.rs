@@ -57,6 +57,16 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
     Diagnostic::error(summary, format!("Error while {doing}: {err}.{hint}"))
 }
 
+/// An id or name as a message quotes it: a very long one (e.g. a mistaken import id) is cut to
+/// its first 80 characters, saying how long it was.
+pub fn shown(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+    }
+}
+
 /// The same, attached to an attribute.
 pub fn api_error_at(doing: &str, err: &marketo::Error, path: AttributePath) -> Diagnostic {
     api_error(doing, err).at(path)
@@ -233,6 +243,16 @@ mod tests {
         assert_eq!(parse_id("Lead Sync"), None);
         assert_eq!(parse_id("-1"), None);
         assert_eq!(parse_id(""), None);
+    }
+
+    #[test]
+    fn long_ids_are_shown_cut() {
+        assert_eq!(shown("jane@example.com"), "jane@example.com");
+        let long = "é".repeat(100_000);
+        let text = shown(&long);
+        assert!(text.ends_with("… (100000 characters)"), "{text}");
+        assert_eq!(text.chars().filter(|c| *c == 'é').count(), 80);
+        assert_eq!(shown(&"x".repeat(80)), "x".repeat(80));
     }
 
     #[test]

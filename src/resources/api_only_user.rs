@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed, Writes};
 use crate::common::{
-    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning,
+    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning, shown,
 };
 use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
@@ -570,8 +570,9 @@ impl CrudResource for ApiOnlyUser {
     }
 
     async fn import(&self, client: &Client, id: &str) -> Result<UserModel, Diagnostics> {
-        let id = id.trim();
-        match client.find_user(id).await {
+        let full = id.trim();
+        let id = shown(full);
+        match client.find_user(full).await {
             Ok(Some(found)) => state_of(client, &found, &UserModel::default())
                 .await
                 .map_err(|e| api_error(&format!("reading the user \"{id}\""), &e).into()),
