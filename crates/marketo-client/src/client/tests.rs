@@ -176,7 +176,10 @@ async fn a_read_waiting_to_join_another_honours_its_cancellation() {
     );
     let client = Client::new(config).unwrap();
     let call = Call::get(&["users", "roles.json"], Missing::Endpoint);
-    let slot = client.inner.reads.slot(&ReadCoalescer::key(&call));
+    let slot = client
+        .inner
+        .reads
+        .slot(&ReadCoalescer::key(&call, crate::limiter::Lane::Normal));
     // Another caller's read of the same URL is in flight.
     let _in_flight = slot.lock().await;
     let token = CancellationToken::new();
