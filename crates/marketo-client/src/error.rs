@@ -26,7 +26,8 @@ pub enum ErrorKind {
     Unauthorized,
     /// Rate or concurrency limit (606, 615, HTTP 429) still hit after every retry.
     RateLimited,
-    /// The daily API quota is exhausted (607).
+    /// The daily API quota is exhausted (607). After the first, every later call of the client
+    /// fails with it at once, without being sent, until the quota resets (12:00 AM US Central).
     QuotaExceeded,
     /// The request was refused as invalid (HTTP 400; codes 609, 612, 701, 704, 709, 1001–1003 ...).
     Validation,

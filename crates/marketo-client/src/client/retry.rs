@@ -1,6 +1,6 @@
 //! Retries: exponential back-off with jitter bounded by attempts and total time, an invalid token
-//! renewed once and an expired one whenever it expires, and the create rule (a write whose outcome is unknown is looked up before it is
-//! sent again).
+//! renewed once and an expired one whenever it expires, and the create rule (a write whose
+//! outcome is unknown is looked up before it is sent again).
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
