@@ -499,10 +499,10 @@ impl Provider for MarketoProvider {
             }
         }
         for setting in [&ENDPOINT, &IDENTITY_ENDPOINT] {
-            if let Some(text) = (setting.value)(config).as_str() {
-                if let Err(msg) = check_endpoint(text) {
-                    diags.push(setting_error(setting, "Invalid endpoint", msg));
-                }
+            if let Some(text) = (setting.value)(config).as_str()
+                && let Err(msg) = check_endpoint(text)
+            {
+                diags.push(setting_error(setting, "Invalid endpoint", msg));
             }
         }
         diags

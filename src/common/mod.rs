@@ -37,9 +37,7 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
              retry; other integrations may be using the instance heavily. Try again later, or run \
              Terraform with a lower -parallelism."
         }
-        ErrorKind::QuotaExceeded => {
-            " The instance's daily API quota is used up; it resets at midnight US Central time."
-        }
+        ErrorKind::QuotaExceeded => " Every integration on the instance draws on this quota.",
         ErrorKind::Transient if err.transport() == Some(marketo::Transport::Timeout) => {
             " Marketo did not answer in time through every retry: run the same command again \
              later, or raise the provider's request_timeout / max_retries."
@@ -58,6 +56,16 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
         _ => format!("Marketo refused {doing}"),
     };
     Diagnostic::error(summary, format!("Error while {doing}: {err}.{hint}"))
+}
+
+/// An id or name as a message quotes it: a very long one (e.g. a mistaken import id) is cut to
+/// its first 80 characters, saying how long it was.
+pub fn shown(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+    }
 }
 
 /// The same, attached to an attribute.
@@ -236,6 +244,16 @@ mod tests {
         assert_eq!(parse_id("Lead Sync"), None);
         assert_eq!(parse_id("-1"), None);
         assert_eq!(parse_id(""), None);
+    }
+
+    #[test]
+    fn long_ids_are_shown_cut() {
+        assert_eq!(shown("jane@example.com"), "jane@example.com");
+        let long = "é".repeat(100_000);
+        let text = shown(&long);
+        assert!(text.ends_with("… (100000 characters)"), "{text}");
+        assert_eq!(text.chars().filter(|c| *c == 'é').count(), 80);
+        assert_eq!(shown(&"x".repeat(80)), "x".repeat(80));
     }
 
     #[test]

@@ -125,18 +125,18 @@ fn check(config: &UserLookup) -> Diagnostics {
         ("email", is_set(&config.email)),
         "user",
     );
-    if let Some(email) = config.email.as_str() {
-        if let Err(e) = checks::email(email) {
-            diags.push(Diagnostic::error("Invalid email", e).at(AttributePath::root("email")));
-        }
+    if let Some(email) = config.email.as_str()
+        && let Err(e) = checks::email(email)
+    {
+        diags.push(Diagnostic::error("Invalid email", e).at(AttributePath::root("email")));
     }
-    if let Some(userid) = config.userid.as_str() {
-        if userid.trim().is_empty() {
-            diags.push(
-                Diagnostic::error("Invalid userid", "`userid` must not be empty.")
-                    .at(AttributePath::root("userid")),
-            );
-        }
+    if let Some(userid) = config.userid.as_str()
+        && userid.trim().is_empty()
+    {
+        diags.push(
+            Diagnostic::error("Invalid userid", "`userid` must not be empty.")
+                .at(AttributePath::root("userid")),
+        );
     }
     diags
 }

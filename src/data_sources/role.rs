@@ -63,18 +63,18 @@ fn check(config: &RoleObject) -> Diagnostics {
         ("id", is_set(&config.id)),
         "role",
     );
-    if let Some(id) = config.id.as_str() {
-        if parse_id(id).is_none() {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid role id",
-                    format!(
-                        "\"{id}\" is not a numeric role id; to look a role up by name, set `name`."
-                    ),
-                )
-                .at(AttributePath::root("id")),
-            );
-        }
+    if let Some(id) = config.id.as_str()
+        && parse_id(id).is_none()
+    {
+        diags.push(
+            Diagnostic::error(
+                "Invalid role id",
+                format!(
+                    "\"{id}\" is not a numeric role id; to look a role up by name, set `name`."
+                ),
+            )
+            .at(AttributePath::root("id")),
+        );
     }
     diags
 }

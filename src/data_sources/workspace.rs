@@ -60,16 +60,16 @@ fn check(config: &WorkspaceObject) -> Diagnostics {
         ("id", is_set(&config.id)),
         "workspace",
     );
-    if let Some(n) = config.id.known() {
-        if n.as_i64().is_none_or(|i| i < 0) {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid workspace id",
-                    format!("{n} is not a workspace id: ids are whole numbers from 0."),
-                )
-                .at(AttributePath::root("id")),
-            );
-        }
+    if let Some(n) = config.id.known()
+        && n.as_i64().is_none_or(|i| i < 0)
+    {
+        diags.push(
+            Diagnostic::error(
+                "Invalid workspace id",
+                format!("{n} is not a workspace id: ids are whole numbers from 0."),
+            )
+            .at(AttributePath::root("id")),
+        );
     }
     diags
 }

@@ -91,20 +91,20 @@ impl ModelDataSource for ServiceCredentials {
 
     fn check(&self, config: &CredentialsModel) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        if let Some(id) = config.service_id.as_str() {
-            if parse_id(id).is_none() {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid service id",
-                        format!(
-                            "\"{}\" is not a service id: ids are whole numbers, such as \
+        if let Some(id) = config.service_id.as_str()
+            && parse_id(id).is_none()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid service id",
+                    format!(
+                        "\"{}\" is not a service id: ids are whole numbers, such as \
                              marketo_custom_service.<name>.id.",
-                            id.escape_debug()
-                        ),
-                    )
-                    .at(AttributePath::root("service_id")),
-                );
-            }
+                        id.escape_debug()
+                    ),
+                )
+                .at(AttributePath::root("service_id")),
+            );
         }
         diags
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
 use crate::common::{
-    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning,
+    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning, shown,
 };
 use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
@@ -150,12 +150,11 @@ fn expires_value(remote: Option<&MarketoDateTime>, prior: &Attr<String>) -> Attr
     let Some(remote) = remote else {
         return Attr::Null;
     };
-    if let Some(text) = prior.as_str() {
-        if let Ok(at) = MarketoDateTime::parse_config(text) {
-            if at.same_millisecond(remote) {
-                return Attr::Known(text.to_string());
-            }
-        }
+    if let Some(text) = prior.as_str()
+        && let Ok(at) = MarketoDateTime::parse_config(text)
+        && at.same_millisecond(remote)
+    {
+        return Attr::Known(text.to_string());
     }
     Attr::Known(remote.to_rfc3339())
 }
@@ -371,9 +370,11 @@ impl CrudResource for ApiOnlyUser {
             return Err(diag.into());
         }
         // The invite answers no id: find what it made, by userid when we chose it, else by email
-        // (Adobe Identity instances generate the userid).
+        // (Adobe Identity instances generate the userid). These reads complete the create, so
+        // they go ahead of queued calls: the new user is recorded promptly.
         let key = invite.userid.as_deref().unwrap_or(&email);
-        let found = match client.find_user(key).await {
+        let read_back = client.read_back();
+        let found = match read_back.find_user(key).await {
             Ok(Some(found)) => found,
             Ok(None) => {
                 return Err(Diagnostic::error(
@@ -394,7 +395,7 @@ impl CrudResource for ApiOnlyUser {
                 ));
             }
         };
-        settle(client, &found, config)
+        settle(&read_back, &found, config)
             .await
             .map_err(|d| unfinished(config, found.userid(), d))
     }
@@ -453,17 +454,15 @@ impl CrudResource for ApiOnlyUser {
         if config.expires_at != prior.expires_at {
             update.expires_at = expires_at;
         }
-        if update != UpdateUser::default() {
-            if let Err(e) = client.update_user(&userid, &update).await {
-                let path = if update.email_address.is_some() && e.kind() != ErrorKind::Transient {
-                    AttributePath::root("email")
-                } else {
-                    AttributePath::empty()
-                };
-                return Err(
-                    api_error_at(&format!("updating the user \"{userid}\""), &e, path).into(),
-                );
-            }
+        if update != UpdateUser::default()
+            && let Err(e) = client.update_user(&userid, &update).await
+        {
+            let path = if update.email_address.is_some() && e.kind() != ErrorKind::Transient {
+                AttributePath::root("email")
+            } else {
+                AttributePath::empty()
+            };
+            return Err(api_error_at(&format!("updating the user \"{userid}\""), &e, path).into());
         }
 
         // Roles: add what is missing before removing what is extra, so that the user never holds
@@ -473,25 +472,25 @@ impl CrudResource for ApiOnlyUser {
             user.user_role_workspaces.iter().map(|r| r.ids()).collect();
         let add: Vec<RoleWorkspace> = want.difference(&have).copied().collect();
         let remove: Vec<RoleWorkspace> = have.difference(&want).copied().collect();
-        if !add.is_empty() {
-            if let Err(e) = client.add_user_roles(&userid, &add).await {
-                return Err(api_error_at(
-                    &format!("adding roles to the user \"{userid}\""),
-                    &e,
-                    AttributePath::root("role_assignment"),
-                )
-                .into());
-            }
+        if !add.is_empty()
+            && let Err(e) = client.add_user_roles(&userid, &add).await
+        {
+            return Err(api_error_at(
+                &format!("adding roles to the user \"{userid}\""),
+                &e,
+                AttributePath::root("role_assignment"),
+            )
+            .into());
         }
-        if !remove.is_empty() {
-            if let Err(e) = client.delete_user_roles(&userid, &remove).await {
-                return Err(api_error_at(
-                    &format!("removing roles from the user \"{userid}\""),
-                    &e,
-                    AttributePath::root("role_assignment"),
-                )
-                .into());
-            }
+        if !remove.is_empty()
+            && let Err(e) = client.delete_user_roles(&userid, &remove).await
+        {
+            return Err(api_error_at(
+                &format!("removing roles from the user \"{userid}\""),
+                &e,
+                AttributePath::root("role_assignment"),
+            )
+            .into());
         }
         match client.get_user_or_invitation(&userid).await {
             Ok(Some(found)) => settle(client, &found, config).await.map_err(Failed::from),
@@ -575,8 +574,9 @@ impl CrudResource for ApiOnlyUser {
     }
 
     async fn import(&self, client: &Client, id: &str) -> Result<UserModel, Diagnostics> {
-        let id = id.trim();
-        match client.find_user(id).await {
+        let full = id.trim();
+        let id = shown(full);
+        match client.find_user(full).await {
             Ok(Some(found)) => state_of(client, &found, &UserModel::default())
                 .await
                 .map_err(|e| api_error(&format!("reading the user \"{id}\""), &e).into()),

@@ -476,3 +476,33 @@ async fn expiry_keeps_its_milliseconds() {
     tf.destroy();
     assert!(find(&emu, email).is_none());
 }
+
+/// Issue 12: an import id far too long for a URL fails at once with a readable message, and
+/// nothing is sent (it used to be "retried" for about 25 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_a_100000_character_id_fails_at_once() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(&user_config(
+        "long.id@example.com",
+        "Long",
+        &[(STANDARD_USER, 0)],
+        "",
+    ));
+    let id = "x".repeat(100_000);
+    let started = std::time::Instant::now();
+    let out = tf.fails(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "marketo_api_only_user.u",
+        &id,
+    ]);
+    let took = started.elapsed();
+    // Terraform itself echoes the id ("Importing from ID ..."); the provider's error does not.
+    let error = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(error.contains("nothing was sent"), "{error}");
+    assert!(error.contains("(100000 characters)"), "{error}");
+    assert!(error.len() < 1500, "the message stays readable: {error}");
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+}

@@ -4,9 +4,11 @@
 //! `coalesce` (joining identical GETs) and `http` (how an answer becomes a value or an
 //! [`Error`]).
 
+mod body;
 mod coalesce;
 mod http;
 mod issue;
+mod quota;
 mod retry;
 #[cfg(test)]
 mod tests;
@@ -21,16 +23,19 @@ use reqwest::header::ACCEPT;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Mutex;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::budget::SharedBudget;
 use super::config::ClientConfig;
 use super::error::{Error, ErrorKind, Missing};
-use super::limiter::RateLimiter;
+use super::limiter::{Gate, Lane};
+use body::{check_url_length, operation, read_answer};
 use coalesce::ReadCoalescer;
 use http::{http_client, interpret, transport_error};
+use quota::QuotaStop;
 use token::CachedToken;
 
 pub(crate) use http::parse;
@@ -47,7 +52,7 @@ pub struct ClientMetrics {
     pub api_requests: u64,
     /// Retries after a failed attempt (back-offs taken).
     pub retries: u64,
-    /// Tokens thrown away because Marketo refused them (601/602).
+    /// Tokens thrown away because Marketo refused them (601) or said they expired (602).
     pub token_rejections: u64,
     /// Look-ups made to settle an ambiguous create.
     pub lookups: u64,
@@ -69,9 +74,10 @@ fn bump(counter: &AtomicU64) {
 struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
-    semaphore: Semaphore,
-    limiter: RateLimiter,
+    gate: Gate,
+    budget: SharedBudget,
     token: Mutex<Option<CachedToken>>,
+    quota: std::sync::Mutex<Option<QuotaStop>>,
     generation: AtomicU64,
     counters: Counters,
     reads: ReadCoalescer,
@@ -81,9 +87,14 @@ struct Inner {
 /// rate limiter and the counters.
 ///
 /// * The access token is fetched on first use, shared by every clone and concurrent call (one fetch
-///   at a time), renewed before expiry (see [`TokenRefresh`]) and when Marketo answers 601/602 (the
-///   call is then resent once), and sent only as `Authorization: Bearer`.
-/// * At most `max_concurrency` calls are in flight and at most `rate_limit.calls` start per window.
+///   at a time), renewed before expiry (see [`TokenRefresh`]), taken only once the call's turn has
+///   come (so it cannot expire while the call waits), renewed when Marketo answers 601 (the call is
+///   then resent once) or 602 (resent, within the retry policy), and sent only as
+///   `Authorization: Bearer`.
+/// * At most `max_concurrency` calls are in flight and at most `rate_limit.calls` start per window;
+///   a [`Client::read_back`] handle's calls go ahead of the queue.
+/// * After the first 607 (daily quota used up) no further call is sent until the quota resets.
+/// * Answers are read up to 16 MB, tokens used up to 4 KB, URLs sent up to 8 KB.
 /// * Reads, updates and deletes are retried on throttling and transient failures with exponential
 ///   back-off and jitter. Creates are resent only when the failure proves nothing happened (606,
 ///   615, 429, connection refused); after an ambiguous failure the client first looks the object up.
@@ -91,6 +102,7 @@ struct Inner {
 pub struct Client {
     inner: Arc<Inner>,
     cancel: CancellationToken,
+    lane: Lane,
 }
 
 impl std::fmt::Debug for Client {
@@ -173,19 +185,25 @@ impl Client {
             config.connect_timeout,
             &config.extra_roots,
         )?;
-        let permits = config.max_concurrency.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                semaphore: Semaphore::new(permits),
-                limiter: RateLimiter::new(config.rate_limit),
+                gate: Gate::new(config.rate_limit, config.max_concurrency),
+                budget: SharedBudget::new(
+                    config.call_budget_dir.as_deref(),
+                    &config.endpoint,
+                    &config.client_id,
+                    config.rate_limit,
+                ),
                 token: Mutex::new(None),
+                quota: std::sync::Mutex::new(None),
                 generation: AtomicU64::new(0),
                 counters: Counters::default(),
                 reads: ReadCoalescer::default(),
                 config,
             }),
             cancel: CancellationToken::new(),
+            lane: Lane::Normal,
         })
     }
 
@@ -195,6 +213,19 @@ impl Client {
         Client {
             inner: Arc::clone(&self.inner),
             cancel: token,
+            lane: self.lane,
+        }
+    }
+
+    /// A handle on the same client whose calls go ahead of every queued call in the client's
+    /// limiter (they still count against the limits): for the read that completes a create, so
+    /// that an object Marketo made is recorded promptly. The look-ups of an ambiguous create use
+    /// it too.
+    pub fn read_back(&self) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            cancel: self.cancel.clone(),
+            lane: Lane::Priority,
         }
     }
 
@@ -261,23 +292,64 @@ impl Client {
         Ok(url)
     }
 
-    /// One attempt: token, politeness, request, response. Returns the token generation used so a
+    /// The daily quota's stop, while it holds.
+    fn quota_stop(&self) -> Option<QuotaStop> {
+        let mut guard = match self.inner.quota.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard
+            .as_ref()
+            .is_some_and(|s| s.expired(crate::date::now_utc()))
+        {
+            *guard = None;
+        }
+        guard.clone()
+    }
+
+    /// Remembers Marketo's first 607: every later call fails at once with the same error.
+    fn stop_for_quota(&self, error: &Error, op: &str) -> Error {
+        let now = crate::date::now_utc();
+        let stop = QuotaStop::new(error.message(), now);
+        let out = stop.error(op, now);
+        let mut guard = match self.inner.quota.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard.is_none() {
+            tracing::warn!(
+                operation = op,
+                "Marketo's daily API quota is used up: no further calls are sent"
+            );
+            *guard = Some(stop);
+        }
+        out
+    }
+
+    /// One attempt: checks made before anything is sent (the daily quota, the URL), the call's
+    /// turn, the token, the request and the response. Returns the token generation used so a
     /// 601/602 can discard exactly that token.
     async fn attempt(&self, call: &Call) -> Result<Value, (Error, Option<u64>)> {
-        let (token, generation) = self.token().await.map_err(|e| (e, None))?;
         let url = self.url(call).map_err(|e| (e, None))?;
         let path = url.path().to_owned();
-        let op = format!("{} {}", call.method, path);
+        let op = operation(&call.method, &path);
+        if let Some(stop) = self.quota_stop() {
+            return Err((stop.error(&op, crate::date::now_utc()), None));
+        }
+        check_url_length(&url, &op).map_err(|e| (e, None))?;
         let target = http::target(&url);
         let timeout = self.inner.config.request_timeout;
+        let _permit = self.inner.gate.acquire(self.lane).await;
+        // Then the machine-wide budget shared with other processes using this instance.
+        self.inner.budget.reserve().await;
+        // A call that waited its turn while another met the daily quota is not sent either.
+        if let Some(stop) = self.quota_stop() {
+            return Err((stop.error(&op, crate::date::now_utc()), None));
+        }
+        // The token is taken once the call's turn has come: a wait in the limiter cannot make it
+        // expire on the way.
+        let (token, generation) = self.token().await.map_err(|e| (e, None))?;
         let secrets = [&self.inner.config.client_secret, &token];
-        let _permit = self.inner.semaphore.acquire().await.map_err(|_| {
-            (
-                Error::new(ErrorKind::Other, "the client is shut down"),
-                None,
-            )
-        })?;
-        self.inner.limiter.acquire().await;
         bump(&self.inner.counters.api_requests);
         let started = Instant::now();
         let mut request = self
@@ -289,28 +361,31 @@ impl Client {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let result = match request.send().await {
+        let mut result = match request.send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let retry_after = retry_after(status, response.headers());
-                match response.bytes().await {
+                match read_answer(response, &op, &target, timeout, &secrets).await {
                     Ok(bytes) => interpret(status, &bytes, call.missing, &op, &secrets)
                         .map_err(|e| e.with_retry_after(retry_after)),
-                    Err(e) => {
-                        Err(transport_error(e, &op, &target, timeout, &secrets).with_status(status))
-                    }
+                    Err(e) => Err(e),
                 }
             }
             Err(e) => Err(transport_error(e, &op, &target, timeout, &secrets)),
         };
+        if let Err(e) = &result
+            && e.code() == Some(607)
+        {
+            result = Err(self.stop_for_quota(e, &op));
+        }
         let latency_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => tracing::debug!(
-                method = %call.method, path = %path, status = 200u16, latency_ms, "marketo call"
+                method = %call.method, operation = %op, status = 200u16, latency_ms, "marketo call"
             ),
             Err(e) => tracing::debug!(
                 method = %call.method,
-                path = %path,
+                operation = %op,
                 status = ?e.status(),
                 code = ?e.code(),
                 kind = %e.kind(),

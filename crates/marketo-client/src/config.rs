@@ -71,7 +71,8 @@ impl Default for RetryPolicy {
 /// The token is renewed when its remaining life drops to `min(min_remaining, fraction × lifetime)`,
 /// where lifetime is the `expires_in` Marketo reported when it was fetched. For Marketo's usual
 /// 3600 s token that is 60 s before expiry; for a token that had only 120 s left when fetched it is
-/// 12 s before. A token refused with 601/602 anyway is renewed and the call resent once.
+/// 12 s before. A token refused anyway is renewed and the call resent: once after a 601 (invalid),
+/// within the retry policy after a 602 (expired).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TokenRefresh {
     /// Renew at the latest when this much life remains.
@@ -120,6 +121,11 @@ pub struct ClientConfig {
     /// Certificates trusted in addition to the built-in roots (a private CA, a TLS-inspecting
     /// proxy's CA): see [`load_pem_file`](crate::load_pem_file).
     pub extra_roots: Vec<crate::TrustRoot>,
+    /// Where the call budget shared with other processes on this machine is kept (one small lock
+    /// file per instance and client id, holding the starts of the last `rate_limit.per`), so that
+    /// together they stay within `rate_limit`; `None` for the in-process limit alone. Defaults to
+    /// the temp directory.
+    pub call_budget_dir: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
@@ -144,6 +150,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             extra_roots: Vec::new(),
+            call_budget_dir: Some(std::env::temp_dir()),
         }
     }
 }

@@ -21,16 +21,18 @@ pub enum ErrorKind {
     EndpointMissing,
     /// The credentials lack a permission, or the IP is not allowed (code 603, HTTP 403).
     AccessDenied,
-    /// The client id/secret were rejected (Identity 401), or a token was refused again after a refresh
-    /// (601/602).
+    /// The client id/secret were rejected (Identity 401), or a token was refused as invalid again
+    /// after a refresh (601). An expired token (602) is never this: it is renewed and the call resent.
     Unauthorized,
     /// Rate or concurrency limit (606, 615, HTTP 429) still hit after every retry.
     RateLimited,
-    /// The daily API quota is exhausted (607).
+    /// The daily API quota is exhausted (607). After the first, every later call of the client
+    /// fails with it at once, without being sent, until the quota resets (12:00 AM US Central).
     QuotaExceeded,
     /// The request was refused as invalid (HTTP 400; codes 609, 612, 701, 704, 709, 1001–1003 ...).
     Validation,
-    /// A transient failure persisted through every retry (502, 604, 608, 614, 713, 5xx, connection).
+    /// A transient failure persisted through every retry (502, 604, 608, 614, 713, 5xx, connection;
+    /// 602 when even renewed tokens kept being answered "expired").
     Transient,
     /// The server answered something that is not the documented JSON.
     InvalidResponse,
@@ -69,8 +71,10 @@ pub(crate) enum Retry {
     Safe,
     /// Like `Safe`, but the server asked us to wait for its rate window (606).
     SafeAfterWindow,
-    /// The token was refused (601/602): refresh it, then resend once.
+    /// The token was refused as invalid (601): refresh it, then resend once.
     Auth,
+    /// The token expired (602): renew it and resend (again after back-off if it recurs).
+    Expired,
     /// The server may or may not have acted (dropped connection after sending, timeout, 502, 5xx,
     /// 604, 608, 614, 713, a garbled 2xx body): reads and idempotent writes may resend; creates
     /// must look first.
@@ -364,7 +368,8 @@ pub(crate) enum Missing {
 pub(crate) fn classify(status: u16, code: Option<i32>, missing: Missing) -> (ErrorKind, Retry) {
     if let Some(code) = code {
         let by_code = match code {
-            601 | 602 => Some((ErrorKind::Unauthorized, Retry::Auth)),
+            601 => Some((ErrorKind::Unauthorized, Retry::Auth)),
+            602 => Some((ErrorKind::Transient, Retry::Expired)),
             603 => Some((ErrorKind::AccessDenied, Retry::Never)),
             606 => Some((ErrorKind::RateLimited, Retry::SafeAfterWindow)),
             615 => Some((ErrorKind::RateLimited, Retry::Safe)),
@@ -463,7 +468,8 @@ mod tests {
         use ErrorKind::*;
         let c = |s, code| classify(s, Some(code), Missing::Endpoint);
         assert_eq!(c(401, 601), (Unauthorized, Retry::Auth));
-        assert_eq!(c(200, 602), (Unauthorized, Retry::Auth));
+        assert_eq!(c(200, 602), (Transient, Retry::Expired));
+        assert_eq!(c(401, 602), (Transient, Retry::Expired));
         assert_eq!(c(403, 603), (AccessDenied, Retry::Never));
         assert_eq!(c(200, 606), (RateLimited, Retry::SafeAfterWindow));
         assert_eq!(c(429, 615), (RateLimited, Retry::Safe));

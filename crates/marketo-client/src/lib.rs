@@ -4,11 +4,22 @@
 //!
 //! # Reliability rules
 //!
-//! * **Token:** fetched once per [`Client`] (shared by its clones), one fetch at a time, renewed
-//!   when `min(60 s, 10 % of its lifetime)` remains ([`TokenRefresh`]) and when Marketo answers
-//!   601/602 (then the call is resent once; a second refusal is [`ErrorKind::Unauthorized`]).
-//!   Sent only as `Authorization: Bearer`.
-//! * **Politeness:** at most `max_concurrency` (5) calls in flight, at most 80 started per 20 s.
+//! * **Token:** fetched once per [`Client`] (shared by its clones), one fetch at a time, taken
+//!   only when the call's turn in the limiter has come, renewed when `min(60 s, 10 % of its
+//!   lifetime)` remains ([`TokenRefresh`]), when Marketo answers 601 (then the call is resent once;
+//!   a second refusal is [`ErrorKind::Unauthorized`]) and whenever it answers 602 "expired" (the
+//!   call is resent within the retry policy; never blamed on the credentials). Sent only as
+//!   `Authorization: Bearer`; a token over 4 KB, or one a header cannot carry, is refused.
+//! * **Politeness:** at most `max_concurrency` (5) calls in flight, at most 80 started per 20 s,
+//!   first come first served, except that a [`Client::read_back`] handle's calls (the read that
+//!   completes a create) go first. The rate limit is shared with every other process on the
+//!   machine that uses the same instance and client id, through a lock file in the temp directory
+//!   ([`ClientConfig::call_budget_dir`]); a file that cannot be used never fails a call.
+//! * **Daily quota:** after the first 607 no further call is sent: each fails at once with
+//!   [`ErrorKind::QuotaExceeded`], saying when Marketo resets the quota (12:00 AM US Central time).
+//! * **Bounds:** answers are read incrementally up to 16 MB, response heads up to hyper's ~400 KB,
+//!   URLs sent up to 8 KB; past a bound the call fails at once and is not resent. A request that
+//!   cannot be built fails at once too: nothing was sent.
 //! * **Retries:** 606/615/429 and connection-refused prove nothing happened and are always resent
 //!   (606 after waiting Marketo's 20 s window). 502, 5xx, 604, 608, 614, 713, timeouts, dropped
 //!   connections and garbled 2xx bodies are *ambiguous*: reads, updates and deletes are resent
@@ -20,6 +31,7 @@
 //!   calls are logged without their query string.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod budget;
 mod client;
 mod config;
 mod date;

@@ -1,92 +1,158 @@
-//! Client-side politeness: a sliding-window rate limiter (the concurrency cap is a semaphore in
-//! the client).
+//! Client-side politeness: one gate that admits a call when fewer than `max_concurrency` are in
+//! flight *and* fewer than `rate_limit.calls` started in the sliding window, in turn: priority
+//! callers first (the read-back that completes a create, so a made object is recorded promptly),
+//! then everyone else, each lane first come, first served.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::config::RateLimit;
 
-/// At most `calls` starts in any window of length `per`. Waiters take turns (the mutex is never
-/// held across an await).
-#[derive(Debug)]
-pub(crate) struct RateLimiter {
-    limit: RateLimit,
-    starts: Mutex<VecDeque<Instant>>,
+/// Which queue a caller waits in. `Priority` sorts first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Lane {
+    /// Ahead of every normal waiter: the read-back that completes a create.
+    Priority,
+    /// Everything else.
+    Normal,
 }
 
-impl RateLimiter {
-    pub(crate) fn new(limit: RateLimit) -> Self {
-        let limit = RateLimit {
-            calls: limit.calls.max(1),
-            per: limit.per,
-        };
-        RateLimiter {
-            limit,
-            starts: Mutex::new(VecDeque::new()),
+#[derive(Debug)]
+struct State {
+    starts: VecDeque<Instant>,
+    in_flight: usize,
+    /// Waiting callers by (lane, arrival): the first may go when there is room.
+    waiting: BTreeSet<(Lane, u64)>,
+    next_ticket: u64,
+}
+
+/// The concurrency cap and the sliding-window rate limit, with a priority lane.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    limit: RateLimit,
+    max_in_flight: usize,
+    state: Mutex<State>,
+    changed: Notify,
+}
+
+/// One admitted call: holds its concurrency slot until dropped.
+#[derive(Debug)]
+pub(crate) struct Permit<'a> {
+    gate: &'a Gate,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut state = self.gate.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        drop(state);
+        self.gate.changed.notify_waiters();
+    }
+}
+
+/// Takes a waiter out of the queue however its wait ends (admitted, or dropped by a cancellation).
+struct Ticket<'a> {
+    gate: &'a Gate,
+    key: (Lane, u64),
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        let mut state = self.gate.lock();
+        let was_first = state.waiting.first() == Some(&self.key);
+        state.waiting.remove(&self.key);
+        drop(state);
+        if was_first {
+            self.gate.changed.notify_waiters();
+        }
+    }
+}
+
+impl Gate {
+    pub(crate) fn new(limit: RateLimit, max_in_flight: usize) -> Self {
+        Gate {
+            limit: RateLimit {
+                calls: limit.calls.max(1),
+                per: limit.per,
+            },
+            max_in_flight: max_in_flight.max(1),
+            state: Mutex::new(State {
+                starts: VecDeque::new(),
+                in_flight: 0,
+                waiting: BTreeSet::new(),
+                next_ticket: 0,
+            }),
+            changed: Notify::new(),
         }
     }
 
-    /// Reserves a slot, or says how long to wait before asking again.
-    fn try_acquire(&self, now: Instant) -> Result<(), Duration> {
-        let mut starts = match self.starts.lock() {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        match self.state.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
-        };
-        while let Some(front) = starts.front() {
+        }
+    }
+
+    /// Admits `key` if it is first in line and there is room; else says how long the rate window
+    /// keeps it waiting (`None`: wait for a call to end or the line to move).
+    fn try_admit(&self, key: (Lane, u64), now: Instant) -> Result<(), Option<Duration>> {
+        let mut state = self.lock();
+        while let Some(front) = state.starts.front() {
             if now.duration_since(*front) >= self.limit.per {
-                starts.pop_front();
+                state.starts.pop_front();
             } else {
                 break;
             }
         }
-        if starts.len() < self.limit.calls as usize {
-            starts.push_back(now);
-            Ok(())
-        } else {
-            let oldest = starts.front().copied().unwrap_or(now);
-            Err((oldest + self.limit.per).saturating_duration_since(now))
+        if state.waiting.first() != Some(&key) || state.in_flight >= self.max_in_flight {
+            return Err(None);
         }
+        if state.starts.len() >= self.limit.calls as usize {
+            let oldest = state.starts.front().copied().unwrap_or(now);
+            return Err(Some(
+                (oldest + self.limit.per).saturating_duration_since(now),
+            ));
+        }
+        state.starts.push_back(now);
+        state.in_flight += 1;
+        Ok(())
     }
 
-    /// Waits until a call may start, and counts it.
-    pub(crate) async fn acquire(&self) {
+    /// Waits until a call may start in `lane`, and counts it. Cancel-safe: dropping the future
+    /// leaves the line.
+    pub(crate) async fn acquire(&self, lane: Lane) -> Permit<'_> {
+        let ticket = {
+            let mut state = self.lock();
+            let key = (lane, state.next_ticket);
+            state.next_ticket += 1;
+            state.waiting.insert(key);
+            Ticket { gate: self, key }
+        };
         loop {
-            match self.try_acquire(Instant::now()) {
-                Ok(()) => return,
-                Err(wait) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.try_admit(ticket.key, Instant::now()) {
+                Ok(()) => {
+                    // Leaving the line lets the next waiter look.
+                    drop(ticket);
+                    return Permit { gate: self };
+                }
+                Err(None) => notified.await,
+                Err(Some(wait)) => {
+                    tokio::select! {
+                        _ = notified => {}
+                        _ = tokio::time::sleep(wait.max(Duration::from_millis(1))) => {}
+                    }
+                }
             }
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn never_more_than_n_per_window() {
-        let window = Duration::from_millis(200);
-        let rl = RateLimiter::new(RateLimit {
-            calls: 3,
-            per: window,
-        });
-        let t0 = Instant::now();
-        let mut times = Vec::new();
-        for _ in 0..7 {
-            rl.acquire().await;
-            times.push(Instant::now().duration_since(t0));
-        }
-        // 3 at once, 3 after one window, 1 after two.
-        assert!(times[2] < Duration::from_millis(50));
-        assert!(times[3] >= window);
-        assert!(times[6] >= window * 2);
-        // Any window holds at most 3 starts.
-        for (i, a) in times.iter().enumerate() {
-            let within = times[i..].iter().filter(|b| **b - *a < window).count();
-            assert!(within <= 3, "{times:?}");
-        }
-    }
-}
+mod tests;

@@ -183,10 +183,10 @@ impl Config {
         if self.token_ttl.is_zero() {
             return Err("the token lifetime must be longer than zero".into());
         }
-        if let Some(rate) = self.rate_limit {
-            if rate.calls == 0 || rate.per.is_zero() {
-                return Err("a rate limit needs at least one call per non-empty window".into());
-            }
+        if let Some(rate) = self.rate_limit
+            && (rate.calls == 0 || rate.per.is_zero())
+        {
+            return Err("a rate limit needs at least one call per non-empty window".into());
         }
         if self.concurrency == Some(0) {
             return Err("the concurrency limit must be at least 1".into());

@@ -72,14 +72,14 @@ impl Limiter {
     /// Takes a concurrent-call slot, or answers 615.
     pub fn enter(self: &Arc<Self>) -> Result<Slot, ApiError> {
         let mut inner = lock(&self.inner);
-        if let Some(max) = inner.limits.concurrency {
-            if inner.in_flight >= max {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    615,
-                    format!("Concurrent access limit reached ({max} calls in flight)"),
-                ));
-            }
+        if let Some(max) = inner.limits.concurrency
+            && inner.in_flight >= max
+        {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                615,
+                format!("Concurrent access limit reached ({max} calls in flight)"),
+            ));
         }
         inner.in_flight += 1;
         Ok(Slot {
@@ -116,14 +116,14 @@ impl Limiter {
                 ));
             }
         }
-        if let Some(quota) = inner.limits.daily_quota {
-            if inner.day_count >= quota {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    607,
-                    format!("Daily quota reached ({quota} calls)"),
-                ));
-            }
+        if let Some(quota) = inner.limits.daily_quota
+            && inner.day_count >= quota
+        {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                607,
+                format!("Daily quota reached ({quota} calls)"),
+            ));
         }
         if inner.limits.rate_limit.is_some() {
             inner.window.push_back(now);

@@ -69,12 +69,12 @@ fn initial_state(config: &Config) -> Result<State, Error> {
         Some(mut state) => {
             // The configured admin credentials always belong to the seeded admin service, if it still
             // exists.
-            if let Some(svc) = state.services.get_mut(&ADMIN_SERVICE_ID) {
-                if svc.client_id != config.client_id || svc.client_secret != config.client_secret {
-                    svc.client_id = config.client_id.clone();
-                    svc.client_secret = config.client_secret.clone();
-                    persist::save(path, &state).map_err(write_err)?;
-                }
+            if let Some(svc) = state.services.get_mut(&ADMIN_SERVICE_ID)
+                && (svc.client_id != config.client_id || svc.client_secret != config.client_secret)
+            {
+                svc.client_id = config.client_id.clone();
+                svc.client_secret = config.client_secret.clone();
+                persist::save(path, &state).map_err(write_err)?;
             }
             Ok(state)
         }

@@ -54,16 +54,16 @@ impl Tokens {
         ttl: Duration,
         now: Instant,
     ) -> Issued {
-        if let Some(tok) = self.current.get(&service_id) {
-            if let Some(t) = self.by_token.get(tok) {
-                if t.expires_at > now && t.client_id == client_id {
-                    return Issued {
-                        token: tok.clone(),
-                        expires_in: ceil_secs(t.expires_at - now),
-                        fresh: false,
-                    };
-                }
-            }
+        if let Some(tok) = self.current.get(&service_id)
+            && let Some(t) = self.by_token.get(tok)
+            && t.expires_at > now
+            && t.client_id == client_id
+        {
+            return Issued {
+                token: tok.clone(),
+                expires_in: ceil_secs(t.expires_at - now),
+                fresh: false,
+            };
         }
         self.by_token
             .retain(|_, t| t.expires_at + REMEMBER_EXPIRED > now);

@@ -98,10 +98,10 @@ pub fn validate(c: &Contract, ty: &Ty, value: &Value, at: &str) -> Result<(), St
                     .prop(k)
                     .ok_or_else(|| format!("{at}: property {k} is not in the contract"))?;
                 let at = format!("{at}.{k}");
-                if let Some(allowed) = &prop.allowed {
-                    if !v.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)) {
-                        return Err(format!("{at}: {v} is not one of {allowed:?}"));
-                    }
+                if let Some(allowed) = &prop.allowed
+                    && !v.as_str().is_some_and(|s| allowed.iter().any(|a| a == s))
+                {
+                    return Err(format!("{at}: {v} is not one of {allowed:?}"));
                 }
                 validate(c, &prop.ty, v, &at)?;
             }

@@ -421,6 +421,9 @@ mod tests {
         let text = resource_page(&Examples {
             usage: Some("resource \"x_thing\" \"a\" {}\n".into()),
             import_block: Some("import {\n  to = x_thing.a\n  id = \"1\"\n}\n".into()),
+            import_identity: Some(
+                "import {\n  to = x_thing.a\n  identity = { id = 1 }\n}\n".into(),
+            ),
             import_command: Some("terraform import x_thing.a 1\n".into()),
         });
         assert!(
@@ -433,6 +436,9 @@ mod tests {
                  In Terraform v1.5.0 and later, the [`import` block](https://developer.hashicorp.com/terraform/language/import) \
                  can be used with the `id` attribute, for example:\n\n\
                  ```terraform\nimport {\n  to = x_thing.a\n  id = \"1\"\n}\n```\n\n\
+                 In Terraform v1.12.0 and later, the [`import` block](https://developer.hashicorp.com/terraform/language/import) \
+                 can be used with the `identity` attribute, for example:\n\n\
+                 ```terraform\nimport {\n  to = x_thing.a\n  identity = { id = 1 }\n}\n```\n\n\
                  The [`terraform import` command](https://developer.hashicorp.com/terraform/cli/commands/import) \
                  can be used, for example:\n\n```shell\nterraform import x_thing.a 1\n```\n"
             ),

@@ -13,6 +13,7 @@ use super::http::parse;
 use super::retry::Mode;
 use super::{Call, Client};
 use crate::error::Error;
+use crate::limiter::Lane;
 
 /// Joins concurrent identical GETs: a caller waiting for a read of the same URL reuses an answer
 /// whose request *started after* the caller asked, so it is never older than a read of its own
@@ -30,9 +31,10 @@ impl ReadCoalescer {
     /// Entries kept before the map is cleared (it is only an optimisation).
     const MAX_SLOTS: usize = 1024;
 
-    /// The slot key of a GET: its path and query.
-    pub(super) fn key(call: &Call) -> String {
-        format!("{:?}{:?}", call.segments, call.query)
+    /// The slot key of a GET: its lane, path and query. A read-back does not join a read queued
+    /// in the normal lane (it would lose its place ahead of the queue).
+    pub(super) fn key(call: &Call, lane: Lane) -> String {
+        format!("{lane:?}{:?}{:?}", call.segments, call.query)
     }
 
     pub(super) fn slot(&self, key: &str) -> Arc<ReadSlot> {
@@ -56,7 +58,7 @@ impl Client {
     ) -> Result<T, Error> {
         let value = if call.method == Method::GET && call.body.is_none() {
             let asked = Instant::now();
-            let slot = self.inner.reads.slot(&ReadCoalescer::key(&call));
+            let slot = self.inner.reads.slot(&ReadCoalescer::key(&call, self.lane));
             // Waiting behind another caller's read (which may be retrying for minutes under its
             // own cancellation token) must end when this caller is cancelled.
             let mut last = self.cancellable(async { Ok(slot.lock().await) }).await?;

@@ -93,6 +93,29 @@ pub(super) fn transport_error(
 ) -> Error {
     let e = e.without_url();
     let chain = redact(&error_chain(&e), secrets);
+    if e.is_builder() {
+        // Failed before anything was sent (a URL that is no valid URI, a header that cannot be
+        // written): resending would fail the same way.
+        return Error::new(
+            ErrorKind::Validation,
+            format!("the request could not be built, so nothing was sent: {chain}"),
+        )
+        .with_operation(op)
+        .with_source(e);
+    }
+    if chain.contains("message head is too large") {
+        // hyper reads at most about 400 KB of status line and headers.
+        return Error::new(
+            ErrorKind::InvalidResponse,
+            format!(
+                "the answer of {target} has headers larger than the 400 KB the client reads, so it \
+                 was not read"
+            ),
+        )
+        .with_operation(op)
+        .with_transport(Transport::Broken)
+        .with_source(e);
+    }
     let (transport, retry, message) =
         classify_transport(e.is_timeout(), e.is_connect(), &chain, target, timeout);
     Error::new(ErrorKind::Transient, message)

@@ -1,6 +1,6 @@
-//! Retries: exponential back-off with jitter bounded by attempts and total time, a refused token
-//! renewed once, and the create rule (a write whose outcome is unknown is looked up before it is
-//! sent again).
+//! Retries: exponential back-off with jitter bounded by attempts and total time, an invalid token
+//! renewed once and an expired one whenever it expires, and the create rule (a write whose
+//! outcome is unknown is looked up before it is sent again).
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -54,6 +54,7 @@ struct RetryState {
     started: Instant,
     failures: u32,
     refreshed: bool,
+    renewed: bool,
 }
 
 impl RetryState {
@@ -62,11 +63,35 @@ impl RetryState {
             started: Instant::now(),
             failures: 0,
             refreshed: false,
+            renewed: false,
         }
     }
 }
 
 impl Client {
+    /// After a 602 (the token expired, e.g. while the call waited for its turn): the token is
+    /// renewed and the call resent, at once the first time, after back-off if it recurs (so the
+    /// retry policy bounds it). Nothing was done with an expired token, so a create may be resent.
+    async fn renew_expired(
+        &self,
+        state: &mut RetryState,
+        generation: Option<u64>,
+        error: Error,
+    ) -> Result<(), Error> {
+        self.reject_token(generation).await;
+        if state.renewed {
+            self.back_off(state, error).await
+        } else {
+            // The immediate resend still counts as an attempt.
+            state.renewed = true;
+            state.failures += 1;
+            if state.failures >= self.inner.config.retry.max_attempts.max(1) {
+                return Err(error);
+            }
+            Ok(())
+        }
+    }
+
     /// Waits before the next attempt, or gives `error` back when the policy is spent.
     async fn back_off(&self, state: &mut RetryState, error: Error) -> Result<(), Error> {
         let policy = &self.inner.config.retry;
@@ -133,6 +158,7 @@ impl Client {
                     self.reject_token(generation).await;
                 }
                 Retry::Auth | Retry::Never => return Err(error),
+                Retry::Expired => self.renew_expired(&mut state, generation, error).await?,
                 Retry::Ambiguous => {
                     ambiguous = true;
                     self.back_off(&mut state, error).await?;
@@ -178,6 +204,7 @@ impl Client {
                     self.reject_token(generation).await;
                     continue;
                 }
+                Retry::Expired => self.renew_expired(&mut state, generation, error).await,
                 Retry::Safe | Retry::SafeAfterWindow => self.back_off(&mut state, error).await,
                 Retry::Ambiguous => {
                     ambiguous = true;
@@ -185,7 +212,7 @@ impl Client {
                     match self.back_off(&mut state, error).await {
                         Ok(()) => {
                             bump(&self.inner.counters.lookups);
-                            match lookup(self.clone()).await? {
+                            match lookup(self.read_back()).await? {
                                 Lookup::Found(found) => return Ok(found),
                                 Lookup::Resend(Some(body)) => call.body = Some(body),
                                 Lookup::Resend(None) => {}
@@ -212,7 +239,7 @@ impl Client {
                     }
                     if ambiguous {
                         bump(&self.inner.counters.lookups);
-                        if let Lookup::Found(found) = lookup(self.clone()).await? {
+                        if let Lookup::Found(found) = lookup(self.read_back()).await? {
                             return Ok(found);
                         }
                     }
@@ -239,7 +266,7 @@ impl Client {
         Fut: Future<Output = Result<Lookup<T>, Error>>,
     {
         bump(&self.inner.counters.lookups);
-        let detached = self.with_cancellation(CancellationToken::new());
+        let detached = self.read_back().with_cancellation(CancellationToken::new());
         let limit = self
             .inner
             .config

@@ -176,7 +176,10 @@ async fn a_read_waiting_to_join_another_honours_its_cancellation() {
     );
     let client = Client::new(config).unwrap();
     let call = Call::get(&["users", "roles.json"], Missing::Endpoint);
-    let slot = client.inner.reads.slot(&ReadCoalescer::key(&call));
+    let slot = client
+        .inner
+        .reads
+        .slot(&ReadCoalescer::key(&call, crate::limiter::Lane::Normal));
     // Another caller's read of the same URL is in flight.
     let _in_flight = slot.lock().await;
     let token = CancellationToken::new();
@@ -363,4 +366,39 @@ fn transport_failures_say_what_happened() {
     );
 
     assert_eq!(http::seconds(Duration::from_millis(1500)), "1.5 s");
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_final_and_says_nothing_was_sent() {
+    let http = http_client("test", Duration::from_secs(1), Duration::from_secs(1), &[]).unwrap();
+    let err = http
+        .get("http://127.0.0.1:9/")
+        .header("bad header name", "v")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_builder());
+    let e = transport_error(
+        err,
+        "GET /x",
+        "http://127.0.0.1:9",
+        Duration::from_secs(1),
+        &[],
+    );
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.retry(), Retry::Never);
+    assert!(e.message().contains("nothing was sent"), "{e}");
+}
+
+#[test]
+fn a_very_long_path_is_shortened_in_messages() {
+    let path = format!("/users/{}/user.json", "é".repeat(50_000));
+    let op = body::operation(&Method::GET, &path);
+    assert!(op.starts_with("GET /users/éé"), "{op}");
+    assert!(op.ends_with("(50017 characters in all)"), "{op}");
+    assert!(op.len() < 250);
+    assert_eq!(
+        body::operation(&Method::POST, "/a/b.json"),
+        "POST /a/b.json"
+    );
 }

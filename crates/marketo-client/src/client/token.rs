@@ -90,10 +90,7 @@ pub(super) async fn identity_request(
     let status = response.status().as_u16();
     // A 429 or 503 on the login may say when to come back, as on any other call.
     let wait = super::retry_after(status, response.headers());
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| transport_error(e, &op, &target, timeout, &secrets))?;
+    let bytes = super::body::read_answer(response, &op, &target, timeout, &secrets).await?;
     tracing::debug!(
         method = "GET",
         path = %path,
@@ -117,6 +114,7 @@ pub(super) async fn identity_request(
     let value = interpret(status, &bytes, Missing::Endpoint, &op, &secrets)
         .map_err(|e| e.with_retry_after(wait))?;
     let raw: RawIdentity = parse(value, "identity response").map_err(|e| e.with_operation(&op))?;
+    super::body::check_token(&raw.access_token, &op)?;
     let expires_in = match raw.expires_in {
         Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),
         Some(Value::String(s)) => s.trim().parse().ok(),

@@ -1,6 +1,8 @@
 //! The Marketo client against the in-process emulator.
 #![allow(clippy::unwrap_used)]
 
+mod budget;
+mod hardening;
 mod objects;
 mod reliability;
 mod transport;
@@ -41,6 +43,12 @@ pub(crate) fn config_for(h: &EmulatorHandle) -> ClientConfig {
         calls: 80,
         per: Duration::from_secs(1),
     };
+    // The shared call budget stays on, as in the provider, but its files (one per emulator port)
+    // gather in one folder rather than litter the temp directory.
+    let budget = std::env::temp_dir().join("marketo-client-tests");
+    if std::fs::create_dir_all(&budget).is_ok() {
+        c.call_budget_dir = Some(budget);
+    }
     c
 }
 

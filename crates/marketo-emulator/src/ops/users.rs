@@ -258,12 +258,12 @@ pub(crate) fn update_user(
         .get_mut(&id)
         .ok_or_else(|| ApiError::not_found(format!("User '{userid}' not found")))?;
     ims_refuses(ims, user.api_only)?;
-    if let Some(flag) = req.api_only {
-        if flag != user.api_only {
-            return Err(ApiError::invalid(
-                "apiOnly cannot be changed after the user is created",
-            ));
-        }
+    if let Some(flag) = req.api_only
+        && flag != user.api_only
+    {
+        return Err(ApiError::invalid(
+            "apiOnly cannot be changed after the user is created",
+        ));
     }
     if let Some(e) = email {
         user.email = e;

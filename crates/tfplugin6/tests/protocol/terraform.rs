@@ -7,10 +7,10 @@ use tfplugin6::TestServer;
 use crate::provider::*;
 
 fn find_terraform() -> Option<String> {
-    if let Ok(t) = std::env::var("TERRAFORM") {
-        if !t.is_empty() {
-            return Some(t);
-        }
+    if let Ok(t) = std::env::var("TERRAFORM")
+        && !t.is_empty()
+    {
+        return Some(t);
     }
     let ok = Command::new("terraform")
         .arg("version")
