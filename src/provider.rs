@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::common::Shared;
 use crate::common::crud::Crud;
 use crate::common::read_only::Lookup;
+use crate::common::{Shared, checks};
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::model::{self, Attr};
@@ -156,14 +156,18 @@ fn check_munchkin_id(id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "\"{id}\" is not a Munchkin id: expected three digits, three letters and three digits, \
-             such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)"
+            "\"{}\" is not a Munchkin id: expected three digits, three letters and three digits, \
+             such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)",
+            checks::escaped(id)
         ))
     }
 }
 
 /// Parses an endpoint URL: HTTPS, or HTTP on a loopback address (the emulator).
 fn check_endpoint(text: &str) -> Result<Url, String> {
+    // The URL parser drops tabs and newlines silently: refuse them (and every other control
+    // character) rather than call an address other than the one written.
+    checks::plain(text).map_err(|e| format!("the URL {e}"))?;
     let url = Url::parse(text).map_err(|e| {
         format!("\"{text}\" is not a URL ({e}); expected e.g. https://123-ABC-456.mktorest.com")
     })?;
@@ -202,6 +206,85 @@ fn conflict_error() -> Diagnostic {
     )
 }
 
+/// Where a setting is given: the provider block, its environment variable, or nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Block,
+    Env,
+    Nowhere,
+}
+
+fn given(config: &ProviderModel, setting: &Setting) -> Given {
+    match (setting.value)(config) {
+        Attr::Unknown => Given::Block,
+        Attr::Known(s) if !s.trim().is_empty() => Given::Block,
+        _ if std::env::var(setting.env).is_ok_and(|v| !v.trim().is_empty()) => Given::Env,
+        _ => Given::Nowhere,
+    }
+}
+
+/// Issue 12: `munchkin_id` and `endpoint` given at once, from the provider block or the
+/// environment in any mix, are the same conflict as both in the block (the environment no
+/// longer loses silently, nor wins). `None` when at most one is given.
+fn instance_conflict(config: &ProviderModel) -> Option<Diagnostic> {
+    let from = |s: &Setting, g: Given| match g {
+        Given::Block => format!("`{}` in the provider block", s.attr),
+        _ => format!("the environment variable {}", s.env),
+    };
+    match (given(config, &MUNCHKIN_ID), given(config, &ENDPOINT)) {
+        (Given::Nowhere, _) | (_, Given::Nowhere) => None,
+        (Given::Block, Given::Block) => Some(conflict_error()),
+        (m, e) => {
+            let d = Diagnostic::error(
+                "Conflicting provider settings",
+                format!(
+                    "The Marketo instance is named twice: by {} and by {}. Set either \
+                     `munchkin_id` (or {}) or `endpoint` (or {}), not both: the Munchkin id only \
+                     serves to build the endpoint https://<munchkin_id>.mktorest.com. Unset the \
+                     environment variable or remove the attribute.",
+                    from(&MUNCHKIN_ID, m),
+                    from(&ENDPOINT, e),
+                    MUNCHKIN_ID.env,
+                    ENDPOINT.env,
+                ),
+            );
+            Some(match (m, e) {
+                (Given::Block, _) => d.at(AttributePath::root(MUNCHKIN_ID.attr)),
+                (_, Given::Block) => d.at(AttributePath::root(ENDPOINT.attr)),
+                _ => d,
+            })
+        }
+    }
+}
+
+/// Checks the text settings that carry no secret for control characters, and the secret without
+/// showing it.
+fn check_plain_settings(config: &ProviderModel, diags: &mut Diagnostics) {
+    for setting in [&MUNCHKIN_ID, &CLIENT_ID, &CA_CERTIFICATE_FILE] {
+        if let Some(text) = (setting.value)(config).as_str() {
+            if let Err(e) = checks::plain(text) {
+                diags.push(setting_error(
+                    setting,
+                    "Invalid provider setting",
+                    format!("`{}` {e}.", setting.attr),
+                ));
+            }
+        }
+    }
+    if let Some(secret) = config.client_secret.as_str() {
+        if secret.chars().any(checks::forbidden_char) {
+            diags.push(setting_error(
+                &CLIENT_SECRET,
+                "Invalid provider setting",
+                "`client_secret` contains a control character or a bidirectional override, \
+                 which no Marketo Client Secret has (the value is not shown: it is secret). Check \
+                 for a stray newline where it was pasted."
+                    .to_string(),
+            ));
+        }
+    }
+}
+
 /// Resolves and checks every setting; `None` when something is missing or wrong (then `diags`
 /// says what).
 fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> {
@@ -231,8 +314,8 @@ fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> 
         Endpoint(String),
         Munchkin(String),
     }
-    let source = if in_config(&MUNCHKIN_ID) && in_config(&ENDPOINT) {
-        diags.push(conflict_error());
+    let source = if let Some(conflict) = instance_conflict(config) {
+        diags.push(conflict);
         None
     } else if in_config(&ENDPOINT) || (!in_config(&MUNCHKIN_ID) && endpoint.is_some()) {
         endpoint.map(Source::Endpoint)
@@ -487,10 +570,11 @@ impl Provider for MarketoProvider {
             if let Err(msg) = check_munchkin_id(m) {
                 diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
             }
-            if !config.endpoint.is_null() {
-                diags.push(conflict_error());
-            }
         }
+        if let Some(d) = instance_conflict(config) {
+            diags.push(d);
+        }
+        check_plain_settings(config, &mut diags);
         for n in NUMBERS {
             if let Err(d) = settings::number_in_config(config, n) {
                 diags.push(d);

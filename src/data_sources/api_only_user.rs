@@ -136,6 +136,11 @@ fn check(config: &UserLookup) -> Diagnostics {
                 Diagnostic::error("Invalid userid", "`userid` must not be empty.")
                     .at(AttributePath::root("userid")),
             );
+        } else if let Err(e) = checks::plain(userid) {
+            diags.push(
+                Diagnostic::error("Invalid userid", format!("`userid` {e}."))
+                    .at(AttributePath::root("userid")),
+            );
         }
     }
     diags

@@ -13,7 +13,7 @@ pub mod workspaces;
 use std::cmp::Ordering;
 
 use crate::common::{api_error, checks};
-use crate::marketo::{self, Role, Workspace, find_by_name};
+use crate::marketo::{self, Role, Workspace};
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
 
@@ -89,10 +89,27 @@ pub(crate) fn pick<'a, T: Listed>(
     id_text: &str,
 ) -> Result<&'a T, Diagnostic> {
     if let Some(name) = name {
-        return find_by_name(list, name, T::name).ok_or_else(|| {
-            let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
-            not_found(what, "the name", name, &names, AttributePath::root("name"))
-        });
+        if let Some(exact) = list.iter().find(|x| x.name() == name) {
+            return Ok(exact);
+        }
+        let matching: Vec<&T> = list
+            .iter()
+            .filter(|x| x.name().eq_ignore_ascii_case(name))
+            .collect();
+        return match matching.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
+                Err(not_found(
+                    what,
+                    "the name",
+                    name,
+                    &names,
+                    AttributePath::root("name"),
+                ))
+            }
+            several => Err(ambiguous(what, name, several)),
+        };
     }
     list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {
         let ids: Vec<String> = list
@@ -101,6 +118,39 @@ pub(crate) fn pick<'a, T: Listed>(
             .collect();
         not_found(what, "the id", id_text, &ids, AttributePath::root("id"))
     })
+}
+
+/// Issue 12: a name that matches several `what`s regardless of case, none exactly: which one is
+/// meant cannot be guessed, so the candidates are listed with their ids.
+fn ambiguous<T: Listed>(what: &str, name: &str, candidates: &[&T]) -> Diagnostic {
+    let listed: Vec<String> = candidates
+        .iter()
+        .map(|x| format!("\"{}\" (id {})", checks::escaped(x.name()), x.id()))
+        .collect();
+    Diagnostic::error(
+        format!("Ambiguous {what} name"),
+        format!(
+            "\"{}\" matches {} {what}s regardless of case, and none exactly: {}. Write the \
+             name exactly as Marketo spells it, or look the {what} up by `id` instead.",
+            checks::escaped(name),
+            candidates.len(),
+            listed.join(", ")
+        ),
+    )
+    .at(AttributePath::root("name"))
+}
+
+/// Checks a lookup `name` for control characters and bidirectional overrides (issue 12): no
+/// `what` has them, and the diagnostic would show them raw.
+pub(crate) fn check_lookup_name(diags: &mut Diagnostics, name: &Attr<String>, what: &str) {
+    if let Some(text) = name.as_str() {
+        if let Err(e) = checks::plain(text) {
+            diags.push(
+                Diagnostic::error(format!("Invalid {what} name"), format!("`name` {e}."))
+                    .at(AttributePath::root("name")),
+            );
+        }
+    }
 }
 
 /// Checks that exactly one of two lookup attributes is set. Unknown counts as set (it will be
@@ -203,6 +253,34 @@ mod tests {
         assert!(
             d.detail.contains("\"0 (AllZones)\", \"1 (Default)\""),
             "{d}"
+        );
+    }
+
+    /// Issue 12: several matches regardless of case, none exact, is an error listing them.
+    #[test]
+    fn ambiguous_names_list_the_candidates() {
+        let list: Vec<Role> = serde_json::from_value(serde_json::json!([
+            {"id": 7, "name": "Dup"}, {"id": 9, "name": "DUP"}, {"id": 3, "name": "Other"}
+        ]))
+        .unwrap();
+        let d = pick("role", &list, Some("dup"), None, "").unwrap_err();
+        assert_eq!(d.summary, "Ambiguous role name");
+        assert!(
+            d.detail
+                .contains("\"dup\" matches 2 roles regardless of case, and none exactly: \"Dup\" (id 7), \"DUP\" (id 9)."),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.attribute, Some(AttributePath::root("name")));
+        // An exact match still wins; a single match regardless of case is found.
+        assert_eq!(pick("role", &list, Some("DUP"), None, "").unwrap().id, 9);
+        assert_eq!(pick("role", &list, Some("Dup"), None, "").unwrap().id, 7);
+        assert_eq!(pick("role", &list, Some("other"), None, "").unwrap().id, 3);
+        assert_eq!(
+            pick("role", &list, Some("none"), None, "")
+                .unwrap_err()
+                .summary,
+            "No such role"
         );
     }
 

@@ -71,7 +71,10 @@ fn out_of_range(n: &NumberSetting, from_env: Option<&str>) -> Diagnostic {
         ..
     } = n;
     let origin = match from_env {
-        Some(text) => format!(" It came from the environment variable {env} = {text:?}."),
+        Some(text) => format!(
+            " It came from the environment variable {env} = \"{}\".",
+            crate::common::checks::escaped(text)
+        ),
         None => String::new(),
     };
     Diagnostic::error(

@@ -156,13 +156,13 @@ fn holders_from_message(message: &str) -> Vec<String> {
 fn in_use_diagnostic(name: &str, err: &marketo::Error) -> Diagnostic {
     let holders = holders_from_message(err.message());
     let who = if holders.is_empty() {
-        format!("Marketo says: {}", err.message())
+        format!("Marketo says: {}", checks::escaped(err.message()))
     } else {
         format!(
             "It is still assigned to: {}.",
             holders
                 .iter()
-                .map(|h| format!("\"{h}\""))
+                .map(|h| format!("\"{}\"", checks::escaped(h)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )

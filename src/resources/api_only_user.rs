@@ -16,7 +16,7 @@ use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
 use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema, Value};
+use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod model;
@@ -85,21 +85,11 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
         );
     }
     if let Some(userid) = config.userid.as_str() {
-        let result = if userid.contains('@') {
-            checks::email(userid)
-        } else if userid.trim().is_empty() || userid.chars().any(char::is_whitespace) {
-            Err(format!(
-                "\"{userid}\" is not a valid userid: use an email address (Marketo Identity) or the \
-                 generated GUID (Adobe Identity)"
-            ))
-        } else {
-            Ok(())
-        };
         check_at(
             &mut diags,
             AttributePath::root("userid"),
             "Invalid userid",
-            result,
+            checks::userid(userid),
         );
     }
     if let Some(at) = config.expires_at.as_str() {
@@ -115,31 +105,57 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             result,
         );
     }
-    for element in config.role_assignment.known().into_iter().flatten() {
+    check_assignment_ids(&mut diags, config);
+    diags
+}
+
+/// The `role_assignment` ids: whole numbers from 0 to 2^31-1 (Marketo's ids are 32-bit), each
+/// refused at its path, `role_assignment[<n>].role_id` (n counts the blocks in the order
+/// Terraform sends the set).
+fn check_assignment_ids(diags: &mut Diagnostics, config: &UserModel) {
+    for (n, element) in config
+        .role_assignment
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         for (attr, v) in [
             ("role_id", &element.role_id),
             ("workspace_id", &element.workspace_id),
         ] {
-            if v.is_unknown() {
+            let shown = match v {
+                Attr::Unknown => continue,
+                Attr::Null => "null".to_string(),
+                Attr::Known(n) => n.to_string(),
+            };
+            if v.known().is_some_and(|n| whole_id(n).is_some()) {
                 continue;
             }
-            let ok = v
-                .known()
-                .map(Number::as_f64)
-                .is_some_and(|f| f >= 0.0 && f.fract() == 0.0 && f < 2_147_483_648.0);
-            if !ok {
-                let v = Value::opt(v.known().cloned());
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid role assignment",
-                        format!("`{attr}` must be a whole number of zero or more, not {v:?}."),
-                    )
-                    .at(AttributePath::root("role_assignment")),
-                );
-            }
+            let path = format!("role_assignment[{n}].{attr}");
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {path}"),
+                    format!(
+                        "`{path}` is {shown}: a Marketo id is a whole number from 0 to \
+                         2147483647. Refer to an id Marketo gave, such as \
+                         marketo_api_only_role.<name>.id or data.marketo_role.<name>.id."
+                    ),
+                )
+                .at(AttributePath::root("role_assignment")),
+            );
         }
     }
-    diags
+}
+
+/// A number that is a Marketo id: whole, from 0 to 2^31-1.
+fn whole_id(n: &Number) -> Option<i64> {
+    let f = n.as_f64();
+    if f >= 0.0 && f.fract() == 0.0 && f < 2_147_483_648.0 {
+        n.as_i64()
+    } else {
+        None
+    }
 }
 
 /// `expires_at` for the state: the configured text when it names the same millisecond as
