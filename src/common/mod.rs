@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod crud;
+pub mod plan_checks;
 pub mod read_only;
 mod shared;
 

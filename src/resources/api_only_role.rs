@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
+use crate::common::plan_checks;
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
     gone_warning, numeric_id, optional_attr, parse_id,
@@ -219,6 +220,19 @@ fn role_label(state: &RoleModel) -> String {
     }
 }
 
+/// The name a plan gives the role when it is new (a create or a rename) and known, with the
+/// role's own id on an update.
+fn new_name<'a>(plan: &'a Plan<'_, RoleModel>) -> Option<(&'a str, Option<i64>)> {
+    let name = plan.config.name.as_str()?;
+    match plan.prior {
+        None => Some((name, None)),
+        Some(prior) if prior.name.as_str() != Some(name) => {
+            Some((name, prior.id.as_str().and_then(parse_id)))
+        }
+        Some(_) => None,
+    }
+}
+
 /// Finds a role by numeric id or by name in the published list.
 async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
     let roles = client
@@ -289,10 +303,19 @@ impl CrudResource for ApiOnlyRole {
     }
 
     /// Issue 10: refused here, before anything is written, where the endpoints are missing.
-    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, RoleModel>) -> Diagnostics {
-        admin_endpoints::refuse_at_plan(&self.shared, ctx, "role", INSTEAD)
-            .await
-            .unwrap_or_default()
+    /// Issue 12: a new name that an existing role has (regardless of case) is refused too.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, RoleModel>) -> Diagnostics {
+        if let Some(refused) =
+            admin_endpoints::refuse_at_plan(&self.shared, ctx, "role", INSTEAD).await
+        {
+            return refused;
+        }
+        match new_name(plan) {
+            Some((name, own_id)) => {
+                plan_checks::check_role_name(&self.shared, ctx, name, own_id).await
+            }
+            None => Diagnostics::new(),
+        }
     }
 
     async fn create(

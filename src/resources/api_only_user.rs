@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed, Writes};
+use crate::common::plan_checks::{self, Pair};
 use crate::common::{
     Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning,
 };
@@ -16,7 +17,7 @@ use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
 use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema};
+use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod model;
@@ -146,6 +147,24 @@ fn check_assignment_ids(diags: &mut Diagnostics, config: &UserModel) {
             );
         }
     }
+}
+
+/// The `role_assignment` blocks whose ids are known and valid, counted as validate counts them.
+fn known_pairs(config: &UserModel) -> Vec<Pair> {
+    config
+        .role_assignment
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(index, a)| {
+            Some(Pair {
+                index,
+                role_id: whole_id(a.role_id.known()?)?,
+                workspace_id: whole_id(a.workspace_id.known()?)?,
+            })
+        })
+        .collect()
 }
 
 /// A number that is a Marketo id: whole, from 0 to 2^31-1.
@@ -304,6 +323,12 @@ impl CrudResource for ApiOnlyUser {
             CheckAt::Apply { prior: Some(_) } => false,
         };
         check_config(config, check_future, crate::marketo::now_utc())
+    }
+
+    /// Issue 12: the roles and workspaces of `role_assignment` exist, and all-zones roles are
+    /// assigned in workspace 0 only, checked against the instance's lists.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, UserModel>) -> Diagnostics {
+        plan_checks::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, UserModel>) {

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 
 use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Plan, Refreshed};
+use crate::common::plan_checks;
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
     numeric_id, optional_attr, parse_id,
@@ -115,6 +116,19 @@ fn label(state: &ServiceModel) -> String {
     }
 }
 
+/// The display name a plan gives the service when it is new (a create, a replacement or a
+/// rename) and known, with the service's own id when it keeps it.
+fn new_display_name<'a>(plan: &'a Plan<'_, ServiceModel>) -> Option<(&'a str, Option<i64>)> {
+    let name = plan.config.display_name.as_str()?;
+    match plan.prior {
+        None => Some((name, None)),
+        Some(prior) if prior.display_name.as_str() != Some(name) => {
+            Some((name, prior.id.as_str().and_then(parse_id)))
+        }
+        Some(_) => None,
+    }
+}
+
 /// Maps a failed write onto its diagnostic.
 fn write_error(doing: &str, config: &ServiceModel, err: &marketo::Error) -> Diagnostic {
     let name = config.display_name.as_str().unwrap_or_default();
@@ -183,10 +197,20 @@ impl CrudResource for CustomService {
     }
 
     /// Issue 10: refused here, before anything is written, where the endpoints are missing.
-    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, ServiceModel>) -> Diagnostics {
-        admin_endpoints::refuse_at_plan(&self.shared, ctx, "LaunchPoint service", INSTEAD)
-            .await
-            .unwrap_or_default()
+    /// Issue 12: a new display name that an existing service has (regardless of case) is
+    /// refused too.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, ServiceModel>) -> Diagnostics {
+        if let Some(refused) =
+            admin_endpoints::refuse_at_plan(&self.shared, ctx, "LaunchPoint service", INSTEAD).await
+        {
+            return refused;
+        }
+        match new_display_name(plan) {
+            Some((name, own_id)) => {
+                plan_checks::check_service_name(&self.shared, ctx, name, own_id).await
+            }
+            None => Diagnostics::new(),
+        }
     }
 
     async fn create(
