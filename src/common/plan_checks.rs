@@ -213,6 +213,7 @@ fn clash_diagnostic(
     id: i64,
     theirs: &str,
     import: &str,
+    key: &str,
 ) -> Diagnostic {
     Diagnostic::error(
         format!("A {what} with this name already exists"),
@@ -220,7 +221,7 @@ fn clash_diagnostic(
             "Marketo already has a {what} named \"{}\" (id {id}), and {what} names are unique \
              regardless of case, so `{attr}` = \"{}\" would be refused when applied. Choose \
              another name, or manage the existing {what} with Terraform: terraform import \
-             {import} {id}",
+             {import} {key}",
             checks::escaped(theirs),
             checks::escaped(name),
         ),
@@ -258,6 +259,7 @@ pub async fn check_role_name(
                     id,
                     theirs,
                     "marketo_api_only_role.<name>",
+                    &format!("\"{}\"", checks::escaped(theirs)),
                 )
                 .into_diagnostics();
             }
@@ -299,6 +301,7 @@ pub async fn check_service_name(
                     id,
                     theirs,
                     "marketo_custom_service.<name>",
+                    &id.to_string(),
                 )
                 .into_diagnostics();
             }
@@ -392,9 +395,22 @@ mod tests {
             7,
             "Dup",
             "marketo_api_only_role.<name>",
+            "\"Dup\"",
         );
         assert_eq!(d.attribute, Some(AttributePath::root("name")));
         assert!(d.detail.contains("named \"Dup\" (id 7)"), "{}", d.detail);
+        assert!(
+            d.detail
+                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
+            "{}",
+            d.detail
+        );
+        assert!(
+            d.detail
+                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
+            "{}",
+            d.detail
+        );
     }
 
     #[tokio::test]

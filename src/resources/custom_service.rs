@@ -72,6 +72,11 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
                 )
                 .at(AttributePath::root("api_only_user")),
             );
+        } else if let Err(e) = crate::common::checks::plain(user) {
+            diags.push(
+                Diagnostic::error("Invalid API-only user", format!("`api_only_user` {e}."))
+                    .at(AttributePath::root("api_only_user")),
+            );
         } else if user.trim() != user {
             diags.push(
                 Diagnostic::error(
