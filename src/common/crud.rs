@@ -61,6 +61,21 @@ pub struct Plan<'a, M> {
     pub planned: M,
     /// Attributes whose change replaces the object.
     pub requires_replace: Vec<AttributePath>,
+    /// On the create half of a replacement, the state `id` of the object it replaces (see
+    /// [`REPLACING`]): a check against the instance must not take that object for a clash.
+    pub replaces: Option<String>,
+}
+
+/// Terraform plans a replacement twice: first as a change, which answers `requires_replace`,
+/// then as a create (no prior state) that receives the first answer's private state. The first
+/// answer's private state is this prefix and the replaced object's `id`, so that the second knows
+/// what it replaces; it never reaches the state (the second answer and apply drop it).
+pub const REPLACING: &[u8] = b"marketo-provider/replacing:";
+
+/// The id a private state from [`REPLACING`] names.
+fn replaced_id(private: &[u8]) -> Option<String> {
+    let id = private.strip_prefix(REPLACING)?;
+    String::from_utf8(id.to_vec()).ok()
 }
 
 /// A failed create or update.
@@ -367,11 +382,17 @@ impl<R: CrudResource> Resource for Crud<R> {
             Ok(p) => p,
             Err(d) => return d.into(),
         };
+        let replaces = if prior.is_none() {
+            replaced_id(&req.prior_private)
+        } else {
+            None
+        };
         let mut plan = Plan {
             prior: prior.as_ref(),
             config: &config,
             planned,
             requires_replace: Vec::new(),
+            replaces,
         };
         self.0.modify_plan(&mut plan);
         let planned_state = match Self::encode(&plan.planned) {
@@ -390,10 +411,17 @@ impl<R: CrudResource> Resource for Crud<R> {
                 return diagnostics.into();
             }
         }
+        let planned_private = match req.prior_state.get("id").as_str() {
+            Some(id) if plan.prior.is_some() && !plan.requires_replace.is_empty() => {
+                [REPLACING, id.as_bytes()].concat()
+            }
+            _ if plan.replaces.is_some() => Vec::new(),
+            _ => req.prior_private,
+        };
         PlanResponse {
             planned_state,
             requires_replace: plan.requires_replace,
-            planned_private: req.prior_private,
+            planned_private,
             diagnostics,
         }
     }
@@ -405,7 +433,11 @@ impl<R: CrudResource> Resource for Crud<R> {
         if change != Change::Create && resp.diagnostics.has_errors() && resp.new_state.is_null() {
             resp.new_state = req.prior_state;
         }
-        resp.private = req.planned_private;
+        resp.private = if replaced_id(&req.planned_private).is_some() {
+            Vec::new()
+        } else {
+            req.planned_private
+        };
         resp
     }
 

@@ -122,11 +122,13 @@ fn label(state: &ServiceModel) -> String {
 }
 
 /// The display name a plan gives the service when it is new (a create, a replacement or a
-/// rename) and known, with the service's own id when it keeps it.
+/// rename) and known, with the id of the service it is not to be compared with: its own on a
+/// rename, the replaced one on the create half of a replacement.
 fn new_display_name<'a>(plan: &'a Plan<'_, ServiceModel>) -> Option<(&'a str, Option<i64>)> {
     let name = plan.config.display_name.as_str()?;
     match plan.prior {
-        None => Some((name, None)),
+        // The create half of a replacement keeps the name of the service it replaces.
+        None => Some((name, plan.replaces.as_deref().and_then(parse_id))),
         Some(prior) if prior.display_name.as_str() != Some(name) => {
             Some((name, prior.id.as_str().and_then(parse_id)))
         }
