@@ -96,7 +96,7 @@ fn plan_new_owner_replaces() {
     // Issue 12: the create half of the replacement learns what it replaces.
     assert_eq!(
         resp.planned_private,
-        [crate::common::crud::REPLACING, b"7"].concat()
+        [crate::common::crud::REPLACING, b"7\0"].concat()
     );
 }
 
@@ -110,7 +110,7 @@ fn the_create_half_of_a_replacement_knows_what_it_replaces() {
         prior_state: Value::Null,
         proposed_new_state: proposed.clone(),
         config: proposed.clone(),
-        prior_private: [crate::common::crud::REPLACING, b"7"].concat(),
+        prior_private: [crate::common::crud::REPLACING, b"7\0"].concat(),
         client_capabilities: Default::default(),
     };
     let rt = tokio::runtime::Builder::new_current_thread()
