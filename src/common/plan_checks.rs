@@ -413,6 +413,87 @@ mod tests {
         );
     }
 
+    /// A provider configured against `emu`.
+    fn configured(emu: &marketo_emulator::EmulatorHandle) -> Shared {
+        use crate::marketo::{ClientConfig, Secret};
+        let base = url::Url::parse(&emu.base_url()).unwrap();
+        let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).unwrap();
+        let client = Client::new(ClientConfig::new(
+            base,
+            identity,
+            emu.client_id(),
+            Secret::new(emu.client_secret()),
+        ))
+        .unwrap();
+        let shared = Shared::default();
+        shared.set_client(client);
+        shared
+    }
+
+    /// Calls to `path` in the emulator's request log.
+    fn calls(log: &std::path::Path, path: &str) -> usize {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(path))
+            .count()
+    }
+
+    /// The lists are fetched once per provider process; a problem found in a kept list is
+    /// confirmed against a fresh one (a role created a moment ago by the same apply is found).
+    #[tokio::test]
+    async fn lists_are_fetched_once_and_refreshed_before_a_refusal() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let mut config = marketo_emulator::Config::default().without_limits();
+        config.log_file = Some(log.clone());
+        let emu = marketo_emulator::Emulator::start(config).await.unwrap();
+        let shared = configured(&emu);
+        let ctx = Context::default();
+        let roles = "users/roles.json";
+        let workspaces = "users/workspaces.json";
+
+        for _ in 0..3 {
+            let d = check_assignments(&shared, &ctx, &[pair(0, 2, 1), pair(1, 1, 0)]).await;
+            assert!(d.is_empty(), "{d}");
+        }
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (1, 1));
+
+        // A role made after the lists were read: the kept list misses it, a fresh one has it.
+        let client = shared.client(&ctx).unwrap();
+        let made = client
+            .create_role(&crate::marketo::NewRole {
+                name: "Made Later".into(),
+                description: None,
+                permissions: Vec::new(),
+            })
+            .await
+            .unwrap();
+        let d = check_assignments(&shared, &ctx, &[pair(0, made.role.id, 1)]).await;
+        assert!(d.is_empty(), "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (2, 2));
+        // A real problem is still one after the fresh look.
+        let d = check_assignments(&shared, &ctx, &[pair(0, 9999, 1)]).await;
+        assert_eq!(d.len(), 1, "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 3));
+
+        // Names: the role just made clashes regardless of case, not with itself.
+        let d = check_role_name(&shared, &ctx, "MADE LATER", None).await;
+        assert!(d.to_string().contains("already exists"), "{d}");
+        assert!(
+            check_role_name(&shared, &ctx, "made later", Some(made.role.id))
+                .await
+                .is_empty()
+        );
+        let d = check_service_name(&shared, &ctx, "emulator admin service", None).await;
+        assert!(d.to_string().contains("custom service"), "{d}");
+        assert!(
+            check_service_name(&shared, &ctx, "Fresh", None)
+                .await
+                .is_empty()
+        );
+    }
+
     #[tokio::test]
     async fn an_unconfigured_provider_is_not_checked() {
         let shared = Shared::default();
