@@ -114,7 +114,7 @@ pub(crate) fn pick<'a, T: Listed>(
     list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {
         let ids: Vec<String> = list
             .iter()
-            .map(|x| format!("{} ({})", x.id(), x.name()))
+            .map(|x| format!("{} ({})", x.id(), checks::escaped(x.name())))
             .collect();
         not_found(what, "the id", id_text, &ids, AttributePath::root("id"))
     })
@@ -193,7 +193,7 @@ pub(crate) fn not_found(
     path: AttributePath,
 ) -> Diagnostic {
     let hint = match checks::closest(given, existing.iter().map(String::as_str)) {
-        Some(best) => format!(" Did you mean \"{best}\"?"),
+        Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
         None => String::new(),
     };
     let listing = if existing.is_empty() {
@@ -202,7 +202,7 @@ pub(crate) fn not_found(
         let shown: Vec<String> = existing
             .iter()
             .take(LISTED)
-            .map(|n| format!("\"{n}\""))
+            .map(|n| format!("\"{}\"", checks::escaped(n)))
             .collect();
         let more = if existing.len() > LISTED {
             format!(" and {} more", existing.len() - LISTED)
@@ -299,6 +299,10 @@ mod tests {
             d.detail.contains("Existing: \"Admin\", \"Standard User\"."),
             "{d}"
         );
+        // Names from the instance are shown with their control characters escaped.
+        let odd = vec!["Evil\u{1b}[2J".to_string()];
+        let d = not_found("role", "name", "x", &odd, AttributePath::root("name"));
+        assert!(d.detail.contains("\"Evil\\u{1b}[2J\""), "{d}");
         let many: Vec<String> = (0..40).map(|i| format!("r{i}")).collect();
         let d = not_found("role", "name", "zzz", &many, AttributePath::root("name"));
         assert!(d.detail.contains("and 10 more"), "{d}");

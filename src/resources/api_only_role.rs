@@ -251,7 +251,7 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                 .filter(|r| r.role_type.as_deref() != Some("system"))
                 .collect();
             let hint = match checks::closest(key, custom.iter().map(|r| r.name.as_str())) {
-                Some(best) => format!(" Did you mean \"{best}\"?"),
+                Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
                 None => String::new(),
             };
             let listing = if custom.is_empty() {
@@ -261,7 +261,7 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                     "Custom roles: {}.",
                     custom
                         .iter()
-                        .map(|r| format!("\"{}\" (id {})", r.name, r.id))
+                        .map(|r| format!("\"{}\" (id {})", checks::escaped(&r.name), r.id))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )

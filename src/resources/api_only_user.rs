@@ -556,7 +556,7 @@ impl CrudResource for ApiOnlyUser {
                     Ok(list) => list
                         .into_iter()
                         .filter(|s| s.api_only_user.eq_ignore_ascii_case(&userid))
-                        .map(|s| format!("\"{}\" (id {})", s.display_name, s.id))
+                        .map(|s| format!("\"{}\" (id {})", checks::escaped(&s.display_name), s.id))
                         .collect::<Vec<_>>(),
                     Err(_) => Vec::new(),
                 };
