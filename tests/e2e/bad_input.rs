@@ -307,3 +307,49 @@ async fn munchkin_id_from_the_environment_conflicts_with_an_endpoint_in_the_bloc
     );
     assert!(!crashed(&text), "{text}");
 }
+
+/// The plan-time checks against the instance judge no good configuration wrongly: a role made
+/// by the same apply is assigned (the apply's own plan reads the role list again when the kept
+/// one lacks it), and a service replaced for a new owner keeps its display name. A rename onto
+/// an existing name, in any case, is then refused at plan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_time_checks_accept_what_the_same_apply_creates() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let config = |role: &str, owner: &str| {
+        format!(
+            "resource \"marketo_api_only_role\" \"r\" {{\n  name        = \"{role}\"\n  permissions = [\"Read-Only Lead\"]\n}}\n\n\
+             resource \"marketo_api_only_user\" \"old\" {{\n  email      = \"old-role@example.com\"\n  first_name = \"Old\"\n  last_name  = \"Role\"\n  role_assignment {{\n    role_id      = 2\n    workspace_id = 1\n  }}\n}}\n\n\
+             resource \"marketo_api_only_user\" \"new\" {{\n  email      = \"new-role@example.com\"\n  first_name = \"New\"\n  last_name  = \"Role\"\n  role_assignment {{\n    role_id      = marketo_api_only_role.r.id\n    workspace_id = 0\n  }}\n}}\n\n\
+             resource \"marketo_custom_service\" \"s\" {{\n  display_name  = \"Same Apply\"\n  api_only_user = marketo_api_only_user.{owner}.userid\n}}\n"
+        )
+    };
+    tf.config(&config("Same Apply Role", "old"));
+    tf.apply();
+    tf.assert_no_changes();
+    // A new owner replaces the service under the same display name.
+    tf.config(&config("Same Apply Role", "new"));
+    let out = tf.apply();
+    assert!(out.stdout.contains("1 added"), "{}", out.stdout);
+    let snap = emu.snapshot();
+    assert_eq!(
+        snap.services
+            .iter()
+            .filter(|s| s.display_name == "Same Apply")
+            .count(),
+        1
+    );
+    // Renaming the role onto a system role's name is refused at plan, at `name`.
+    tf.config(&config("STANDARD user", "new"));
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).flat();
+    assert!(
+        text.contains("A role with this name already exists"),
+        "{text}"
+    );
+    assert!(text.contains("named \"Standard User\" (id 2)"), "{text}");
+    assert!(text.contains("name = \"STANDARD user\""), "{text}");
+    // Its own name in another case is no clash.
+    tf.config(&config("SAME APPLY ROLE", "new"));
+    tf.apply();
+    tf.destroy();
+}
