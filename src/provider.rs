@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::common::Shared;
 use crate::common::read_only::Lookup;
+use crate::common::{Shared, checks};
 use crate::data_sources;
 use crate::marketo::{self, Client, ClientConfig, Secret};
 use crate::plugin::model::{self, Attr};
@@ -21,7 +21,7 @@ use crate::{ephemeral_resources, resources};
 
 mod settings;
 
-use settings::{CA_CERTIFICATE_FILE, NUMBERS, Named};
+use settings::{CA_CERTIFICATE_FILE, NUMBERS, Named, check_plain_settings, instance_conflict};
 
 /// The provider's source address.
 pub const REGISTRY_ADDRESS: &str = "registry.terraform.io/marketo-community/marketo";
@@ -153,14 +153,18 @@ fn check_munchkin_id(id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "\"{id}\" is not a Munchkin id: expected three digits, three letters and three digits, \
-             such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)"
+            "\"{}\" is not a Munchkin id: expected three digits, three letters and three digits, \
+             such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)",
+            checks::escaped(id)
         ))
     }
 }
 
 /// Parses an endpoint URL: HTTPS, or HTTP on a loopback address (the emulator).
 fn check_endpoint(text: &str) -> Result<Url, String> {
+    // The URL parser drops tabs and newlines silently: refuse them (and every other control
+    // character) rather than call an address other than the one written.
+    checks::plain(text).map_err(|e| format!("the URL {e}"))?;
     let url = Url::parse(text).map_err(|e| {
         format!("\"{text}\" is not a URL ({e}); expected e.g. https://123-ABC-456.mktorest.com")
     })?;
@@ -228,8 +232,8 @@ fn resolve(config: &ProviderModel, diags: &mut Diagnostics) -> Option<Settings> 
         Endpoint(String),
         Munchkin(String),
     }
-    let source = if in_config(&MUNCHKIN_ID) && in_config(&ENDPOINT) {
-        diags.push(conflict_error());
+    let source = if let Some(conflict) = instance_conflict(config) {
+        diags.push(conflict);
         None
     } else if in_config(&ENDPOINT) || (!in_config(&MUNCHKIN_ID) && endpoint.is_some()) {
         endpoint.map(Source::Endpoint)
@@ -485,14 +489,15 @@ impl Provider for MarketoProvider {
         };
         let config = &config;
         let mut diags = Diagnostics::new();
-        if let Some(m) = config.munchkin_id.as_str() {
-            if let Err(msg) = check_munchkin_id(m) {
-                diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
-            }
-            if !config.endpoint.is_null() {
-                diags.push(conflict_error());
-            }
+        if let Some(m) = config.munchkin_id.as_str()
+            && let Err(msg) = check_munchkin_id(m)
+        {
+            diags.push(setting_error(&MUNCHKIN_ID, "Invalid Munchkin id", msg));
         }
+        if let Some(d) = instance_conflict(config) {
+            diags.push(d);
+        }
+        check_plain_settings(config, &mut diags);
         for n in NUMBERS {
             if let Err(d) = settings::number_in_config(config, n) {
                 diags.push(d);

@@ -71,6 +71,7 @@ const NON_API_PERMISSIONS: &[&str] = &[
 
 /// Checks one permission name, suggesting the closest valid one when it is unknown.
 pub fn permission(name: &str) -> Result<(), String> {
+    plain(name).map_err(|e| format!("The permission name {e}"))?;
     let valid = grantable_permissions();
     if valid.contains(&name) {
         return Ok(());
@@ -97,32 +98,90 @@ pub fn permission(name: &str) -> Result<(), String> {
     }
 }
 
-/// Checks an email address the way Marketo's invite endpoint does: one `@`, a local part without
-/// spaces, and a domain of dot-separated labels ending in a 2-63 letter top-level domain.
+/// Characters no name, description, reason or id may hold: every C0 control (NUL, BEL, TAB,
+/// newline, ESC...), DEL, every C1 control, and the Unicode bidirectional overrides and isolates
+/// (U+202A-U+202E, U+2066-U+2069), which make a text display differently from what it is.
+pub fn forbidden_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `value` safe to show in a diagnostic or a terminal: every [`forbidden_char`] is written as its
+/// escape (`\u{1b}`), backslashes are left as they are.
+pub fn escaped(value: &str) -> String {
+    crate::marketo::escape_controls(value).into_owned()
+}
+
+/// Refuses a text holding a control character or a bidirectional override, naming the first
+/// (by its code point and position: the character itself would not show, or would garble the
+/// message).
+pub fn plain(value: &str) -> Result<(), String> {
+    match value.chars().enumerate().find(|(_, c)| forbidden_char(*c)) {
+        None => Ok(()),
+        Some((at, c)) => {
+            let what = if c.is_control() {
+                "a control character"
+            } else {
+                "a Unicode bidirectional override"
+            };
+            Err(format!(
+                "must not contain {what}: U+{:04X} at character {} of \"{}\" (control characters \
+                 and bidirectional overrides/isolates are refused: they garble Marketo's Admin UI, \
+                 its exports and terminals)",
+                u32::from(c),
+                at + 1,
+                escaped(value)
+            ))
+        }
+    }
+}
+
+/// RFC 5322 `atext`: the characters of a dot-atom local part besides letters and digits.
+const ATEXT: &str = "!#$%&'*+-/=?^_`{|}~";
+
+/// Checks an email address the way Marketo's invite endpoint does: a dot-atom local part (letters,
+/// digits and `!#$%&'*+-/=?^_`{|}~`, dots only between them: none leading or trailing, no `..`; no
+/// spaces, quotes, `<`, `>` or other specials) of at most 64 characters, one `@`, and a domain of
+/// dot-separated labels ending in a 2-63 letter top-level domain.
 pub fn email(value: &str) -> Result<(), String> {
-    let bad = || {
+    plain(value)?;
+    let bad = |why: &str| {
         Err(format!(
-            "\"{value}\" is not a valid email address (expected something like name@example.com)"
+            "\"{value}\" is not a valid email address: {why} (expected something like \
+             name@example.com)"
         ))
     };
     let Some((local, domain)) = value.rsplit_once('@') else {
-        return bad();
+        return bad("it has no @");
     };
-    if local.is_empty()
-        || local.len() > 64
-        || local.chars().any(|c| c.is_whitespace() || c == '@')
-        || value.len() > 254
+    if value.len() > 254 {
+        return bad("it is longer than 254 characters");
+    }
+    if local.is_empty() || local.len() > 64 {
+        return bad("the part before the @ must be 1 to 64 characters");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return bad(
+            "the part before the @ must not start or end with a dot, nor hold two in a row",
+        );
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '.' || ATEXT.contains(*c)))
     {
-        return bad();
+        return bad(&format!(
+            "the part before the @ must not contain '{c}' (only letters, digits, dots and \
+             {ATEXT})"
+        ));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
-        return bad();
+        return bad("the domain needs a dot");
     }
     let label_ok = |l: &&str| {
         !l.is_empty()
             && l.len() <= 63
             && !l.starts_with('-')
+            && !l.ends_with('-')
             && l.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
@@ -132,9 +191,22 @@ pub fn email(value: &str) -> Result<(), String> {
         || tld.len() > 63
         || !tld.chars().all(|c| c.is_ascii_alphabetic())
     {
-        return bad();
+        return bad("the domain is not a valid host name");
     }
     Ok(())
+}
+
+/// Checks the userid of an API-only user as Marketo applies it: an email-shaped id (the email
+/// address on Marketo Identity instances, `<uuid>@adobe.com` on Adobe Identity ones).
+pub fn userid(value: &str) -> Result<(), String> {
+    plain(value)?;
+    email(value).map_err(|_| {
+        format!(
+            "\"{value}\" is not a valid userid: Marketo requires an API-only user's userid to be \
+             email-shaped, such as name@example.com (Marketo Identity) or <uuid>@adobe.com (Adobe \
+             Identity); omit `userid` to use the email address"
+        )
+    })
 }
 
 /// Checks that a text is not blank and at most `max` characters long.
@@ -142,6 +214,7 @@ pub fn text(value: &str, max: usize, required: bool) -> Result<(), String> {
     if required && value.trim().is_empty() {
         return Err("must not be empty".to_string());
     }
+    plain(value)?;
     let len = value.chars().count();
     if len > max {
         return Err(format!(
@@ -266,6 +339,67 @@ mod tests {
         }
     }
 
+    /// Issue 12: dot-atom local parts, as Marketo checks them.
+    #[test]
+    fn emails_have_a_dot_atom_local_part() {
+        for ok in ["o'brien@example.com", "a!b#c@x.io", "x.y.z@example.co"] {
+            assert!(email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "a..b@c.com",
+            ".a@c.com",
+            "a.@c.com",
+            "<script>@x.com",
+            "\"q\"@x.com",
+            "a(b)@x.com",
+            "a,b@x.com",
+            "é@x.com",
+            "a@x-.com",
+        ] {
+            let err = email(bad).unwrap_err();
+            assert!(err.contains("not a valid email address"), "{bad}: {err}");
+        }
+        assert!(email("a..b@c.com").unwrap_err().contains("two in a row"));
+        assert!(email("<script>@x.com").unwrap_err().contains("'<'"));
+    }
+
+    #[test]
+    fn userids_are_email_shaped() {
+        assert!(userid("bot@example.com").is_ok());
+        assert!(userid("0f8e6c1a-1111-2222-3333-444455556666@adobe.com").is_ok());
+        for bad in ["bob", "", "has space@x.com", "a..b@x.com"] {
+            let err = userid(bad).unwrap_err();
+            assert!(err.contains("email-shaped"), "{bad}: {err}");
+        }
+    }
+
+    /// Issue 12: control characters and bidi overrides, named by code point, never shown raw.
+    #[test]
+    fn control_characters_and_bidi_overrides_are_refused() {
+        for (bad, code) in [
+            ("a\u{0}b", "U+0000"),
+            ("bell\u{7}", "U+0007"),
+            ("two\nlines", "U+000A"),
+            ("tab\there", "U+0009"),
+            ("\u{1b}[31mred", "U+001B"),
+            ("del\u{7f}", "U+007F"),
+            ("c1\u{85}", "U+0085"),
+            ("c1\u{9b}", "U+009B"),
+            ("evil\u{202e}txt", "U+202E"),
+            ("lre\u{202a}", "U+202A"),
+            ("iso\u{2066}x\u{2069}", "U+2066"),
+            ("pdi\u{2069}", "U+2069"),
+        ] {
+            let err = text(bad, 255, true).unwrap_err();
+            assert!(err.contains(code), "{bad:?}: {err}");
+            assert!(!err.chars().any(forbidden_char), "shown raw: {err:?}");
+            assert!(email(&format!("{bad}@x.com")).is_err());
+        }
+        assert!(text("Ünïcödé — ok ✓ 日本", 255, true).is_ok());
+        assert!(text("zero\u{200b}width", 255, true).is_ok());
+        assert_eq!(escaped("a\u{1b}b"), "a\\u{1b}b");
+    }
+
     #[test]
     fn texts() {
         assert!(text("", 10, false).is_ok());
@@ -303,6 +437,14 @@ mod tests {
              milliseconds and would silently drop the rest: write at most 3 digits, such as \
              \"2031-03-04T05:06:07.250Z\""
         );
+
+        // Issue 12: any leap second, at validate, with the attribute named.
+        let err = timestamp("expires_at", "2030-06-30T23:59:60Z").unwrap_err();
+        assert!(
+            err.starts_with("expires_at \"2030-06-30T23:59:60Z\""),
+            "{err}"
+        );
+        assert!(err.contains("leap second (:60)"), "{err}");
 
         let err = timestamp("expires_at", "2031-12-31T23:59:60Z").unwrap_err();
         assert!(

@@ -64,6 +64,44 @@ pub struct Plan<'a, M> {
     pub planned: M,
     /// Attributes whose change replaces the object.
     pub requires_replace: Vec<AttributePath>,
+    /// On the create half of a replacement, the state `id` of the object it replaces (see
+    /// [`REPLACING`]): a check against the instance must not take that object for a clash.
+    pub replaces: Option<String>,
+}
+
+/// Terraform plans a replacement (one the provider asks for with `requires_replace`, or
+/// `-replace`, or `replace_triggered_by`) twice: first as a change of the prior object, then as
+/// a create (no prior state) that receives the first answer's private state. So every plan of an
+/// existing object answers this prefix, the object's `id`, a NUL and the private state it was
+/// given: the create half learns what it replaces. It never reaches the state: the create half
+/// and apply answer the private state inside ([`carried`]).
+pub const REPLACING: &[u8] = b"marketo-provider/replacing:";
+
+/// The id a private state from [`REPLACING`] names.
+fn replaced_id(private: &[u8]) -> Option<String> {
+    let rest = private.strip_prefix(REPLACING)?;
+    let end = rest.iter().position(|b| *b == 0).unwrap_or(rest.len());
+    String::from_utf8(rest[..end].to_vec()).ok()
+}
+
+/// The private state a [`REPLACING`] marker carries; any other as it is.
+fn carried(private: Vec<u8>) -> Vec<u8> {
+    match private.strip_prefix(REPLACING) {
+        Some(rest) => match rest.iter().position(|b| *b == 0) {
+            Some(end) => rest[end + 1..].to_vec(),
+            None => Vec::new(),
+        },
+        None => private,
+    }
+}
+
+/// The private state a plan answers: see [`REPLACING`].
+fn planned_private(prior_id: Option<&str>, prior_private: Vec<u8>) -> Vec<u8> {
+    let inner = carried(prior_private);
+    match prior_id {
+        Some(id) => [REPLACING, id.as_bytes(), b"\0", &inner].concat(),
+        None => inner,
+    }
 }
 
 /// A failed create or update.
@@ -455,11 +493,17 @@ impl<R: CrudResource> Resource for Crud<R> {
             Ok(p) => p,
             Err(d) => return d.into(),
         };
+        let replaces = if prior.is_none() {
+            replaced_id(&req.prior_private)
+        } else {
+            None
+        };
         let mut plan = Plan {
             prior: prior.as_ref(),
             config: &config,
             planned,
             requires_replace: Vec::new(),
+            replaces,
         };
         self.0.modify_plan(&mut plan);
         let planned_state = match Self::encode(&plan.planned) {
@@ -487,10 +531,12 @@ impl<R: CrudResource> Resource for Crud<R> {
                 _ => req.prior_identity,
             }
         };
+        let prior_id = plan.prior.and(req.prior_state.get("id").as_str());
+        let planned_private = planned_private(prior_id, req.prior_private);
         PlanResponse {
             planned_state,
             requires_replace: plan.requires_replace,
-            planned_private: req.prior_private,
+            planned_private,
             diagnostics,
             planned_identity,
         }
@@ -503,7 +549,7 @@ impl<R: CrudResource> Resource for Crud<R> {
         if change != Change::Create && resp.diagnostics.has_errors() && resp.new_state.is_null() {
             resp.new_state = req.prior_state;
         }
-        resp.private = req.planned_private;
+        resp.private = carried(req.planned_private);
         resp.new_identity = R::IDENTITY.of(&resp.new_state);
         resp
     }
@@ -572,6 +618,23 @@ impl<R: CrudResource> Resource for Crud<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12: the create half of a replacement learns the replaced id; the private state
+    /// inside the marker is kept.
+    #[test]
+    fn plans_of_existing_objects_mark_the_private_state() {
+        let marked = planned_private(Some("7"), b"inner".to_vec());
+        assert_eq!(replaced_id(&marked).as_deref(), Some("7"));
+        assert_eq!(carried(marked.clone()), b"inner".to_vec());
+        // Planned again (the create half): no prior, the inner private state.
+        assert_eq!(planned_private(None, marked.clone()), b"inner".to_vec());
+        // Planned again with a prior: one marker, not two.
+        let again = planned_private(Some("7"), marked);
+        assert_eq!(carried(again), b"inner".to_vec());
+        assert_eq!(carried(b"plain".to_vec()), b"plain".to_vec());
+        assert_eq!(replaced_id(b"plain"), None);
+        assert_eq!(planned_private(None, Vec::new()), Vec::<u8>::new());
+    }
 
     #[test]
     fn only_creates_and_changes_write() {

@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod crud;
 pub mod list;
+pub mod plan_checks;
 pub mod read_only;
 mod shared;
 

@@ -9,6 +9,8 @@ use crate::plugin::{Context, Diagnostic, Diagnostics};
 #[derive(Debug, Default)]
 pub struct Shared {
     client: OnceLock<Client>,
+    /// The instance's lists, as the plan-time checks last read them (issue 12).
+    pub(crate) lists: super::plan_checks::Lists,
 }
 
 impl Shared {

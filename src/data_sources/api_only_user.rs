@@ -130,13 +130,18 @@ fn check(config: &UserLookup) -> Diagnostics {
     {
         diags.push(Diagnostic::error("Invalid email", e).at(AttributePath::root("email")));
     }
-    if let Some(userid) = config.userid.as_str()
-        && userid.trim().is_empty()
-    {
-        diags.push(
-            Diagnostic::error("Invalid userid", "`userid` must not be empty.")
-                .at(AttributePath::root("userid")),
-        );
+    if let Some(userid) = config.userid.as_str() {
+        if userid.trim().is_empty() {
+            diags.push(
+                Diagnostic::error("Invalid userid", "`userid` must not be empty.")
+                    .at(AttributePath::root("userid")),
+            );
+        } else if let Err(e) = checks::plain(userid) {
+            diags.push(
+                Diagnostic::error("Invalid userid", format!("`userid` {e}."))
+                    .at(AttributePath::root("userid")),
+            );
+        }
     }
     diags
 }

@@ -13,7 +13,7 @@ pub mod workspaces;
 use std::cmp::Ordering;
 
 use crate::common::{api_error, checks};
-use crate::marketo::{self, Role, Workspace, find_by_name};
+use crate::marketo::{self, Role, Workspace};
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
 
@@ -89,18 +89,68 @@ pub(crate) fn pick<'a, T: Listed>(
     id_text: &str,
 ) -> Result<&'a T, Diagnostic> {
     if let Some(name) = name {
-        return find_by_name(list, name, T::name).ok_or_else(|| {
-            let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
-            not_found(what, "the name", name, &names, AttributePath::root("name"))
-        });
+        if let Some(exact) = list.iter().find(|x| x.name() == name) {
+            return Ok(exact);
+        }
+        let matching: Vec<&T> = list
+            .iter()
+            .filter(|x| x.name().eq_ignore_ascii_case(name))
+            .collect();
+        return match matching.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
+                Err(not_found(
+                    what,
+                    "the name",
+                    name,
+                    &names,
+                    AttributePath::root("name"),
+                ))
+            }
+            several => Err(ambiguous(what, name, several)),
+        };
     }
     list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {
         let ids: Vec<String> = list
             .iter()
-            .map(|x| format!("{} ({})", x.id(), x.name()))
+            .map(|x| format!("{} ({})", x.id(), checks::escaped(x.name())))
             .collect();
         not_found(what, "the id", id_text, &ids, AttributePath::root("id"))
     })
+}
+
+/// Issue 12: a name that matches several `what`s regardless of case, none exactly: which one is
+/// meant cannot be guessed, so the candidates are listed with their ids.
+fn ambiguous<T: Listed>(what: &str, name: &str, candidates: &[&T]) -> Diagnostic {
+    let listed: Vec<String> = candidates
+        .iter()
+        .map(|x| format!("\"{}\" (id {})", checks::escaped(x.name()), x.id()))
+        .collect();
+    Diagnostic::error(
+        format!("Ambiguous {what} name"),
+        format!(
+            "\"{}\" matches {} {what}s regardless of case, and none exactly: {}. Write the \
+             name exactly as Marketo spells it, or look the {what} up by `id` instead.",
+            checks::escaped(name),
+            candidates.len(),
+            listed.join(", ")
+        ),
+    )
+    .at(AttributePath::root("name"))
+}
+
+/// Checks a lookup `name` for control characters and bidirectional overrides (issue 12): no
+/// `what` has them, and the diagnostic would show them raw.
+pub(crate) fn check_lookup_name(diags: &mut Diagnostics, name: &Attr<String>, what: &str) {
+    if let Some(text) = name.as_str()
+        && let Err(e) = checks::plain(text)
+    {
+        diags.push(
+            Diagnostic::error(format!("Invalid {what} name"), format!("`name` {e}."))
+                .at(AttributePath::root("name")),
+        );
+    }
 }
 
 /// Checks that exactly one of two lookup attributes is set. Unknown counts as set (it will be
@@ -143,7 +193,7 @@ pub(crate) fn not_found(
     path: AttributePath,
 ) -> Diagnostic {
     let hint = match checks::closest(given, existing.iter().map(String::as_str)) {
-        Some(best) => format!(" Did you mean \"{best}\"?"),
+        Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
         None => String::new(),
     };
     let listing = if existing.is_empty() {
@@ -152,7 +202,7 @@ pub(crate) fn not_found(
         let shown: Vec<String> = existing
             .iter()
             .take(LISTED)
-            .map(|n| format!("\"{n}\""))
+            .map(|n| format!("\"{}\"", checks::escaped(n)))
             .collect();
         let more = if existing.len() > LISTED {
             format!(" and {} more", existing.len() - LISTED)
@@ -206,6 +256,34 @@ mod tests {
         );
     }
 
+    /// Issue 12: several matches regardless of case, none exact, is an error listing them.
+    #[test]
+    fn ambiguous_names_list_the_candidates() {
+        let list: Vec<Role> = serde_json::from_value(serde_json::json!([
+            {"id": 7, "name": "Dup"}, {"id": 9, "name": "DUP"}, {"id": 3, "name": "Other"}
+        ]))
+        .unwrap();
+        let d = pick("role", &list, Some("dup"), None, "").unwrap_err();
+        assert_eq!(d.summary, "Ambiguous role name");
+        assert!(
+            d.detail
+                .contains("\"dup\" matches 2 roles regardless of case, and none exactly: \"Dup\" (id 7), \"DUP\" (id 9)."),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.attribute, Some(AttributePath::root("name")));
+        // An exact match still wins; a single match regardless of case is found.
+        assert_eq!(pick("role", &list, Some("DUP"), None, "").unwrap().id, 9);
+        assert_eq!(pick("role", &list, Some("Dup"), None, "").unwrap().id, 7);
+        assert_eq!(pick("role", &list, Some("other"), None, "").unwrap().id, 3);
+        assert_eq!(
+            pick("role", &list, Some("none"), None, "")
+                .unwrap_err()
+                .summary,
+            "No such role"
+        );
+    }
+
     #[test]
     fn not_found_lists_and_suggests() {
         let names = vec!["Admin".to_string(), "Standard User".to_string()];
@@ -221,6 +299,10 @@ mod tests {
             d.detail.contains("Existing: \"Admin\", \"Standard User\"."),
             "{d}"
         );
+        // Names from the instance are shown with their control characters escaped.
+        let odd = vec!["Evil\u{1b}[2J".to_string()];
+        let d = not_found("role", "name", "x", &odd, AttributePath::root("name"));
+        assert!(d.detail.contains("\"Evil\\u{1b}[2J\""), "{d}");
         let many: Vec<String> = (0..40).map(|i| format!("r{i}")).collect();
         let d = not_found("role", "name", "zzz", &many, AttributePath::root("name"));
         assert!(d.detail.contains("and 10 more"), "{d}");

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::roles::{RoleObject, role_attributes, role_object};
 use super::{exactly_one, is_set, pick};
 use crate::common::read_only::ModelDataSource;
-use crate::common::{Shared, api_error, parse_id};
+use crate::common::{Shared, api_error, checks, parse_id};
 use crate::marketo::Client;
 use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
@@ -63,9 +63,11 @@ fn check(config: &RoleObject) -> Diagnostics {
         ("id", is_set(&config.id)),
         "role",
     );
+    super::check_lookup_name(&mut diags, &config.name, "role");
     if let Some(id) = config.id.as_str()
         && parse_id(id).is_none()
     {
+        let id = checks::escaped(id);
         diags.push(
             Diagnostic::error(
                 "Invalid role id",

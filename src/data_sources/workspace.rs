@@ -60,6 +60,7 @@ fn check(config: &WorkspaceObject) -> Diagnostics {
         ("id", is_set(&config.id)),
         "workspace",
     );
+    super::check_lookup_name(&mut diags, &config.name, "workspace");
     if let Some(n) = config.id.known()
         && n.as_i64().is_none_or(|i| i < 0)
     {

@@ -1,11 +1,16 @@
 //! The provider's request settings (timeouts, retries, the two limiter settings), its extra
 //! trust roots (`ca_certificate_file`, `SSL_CERT_FILE`, `SSL_CERT_DIR`), and what a failed
-//! first login tells the user.
+//! first login tells the user; and the checks of the instance settings across the block and the
+//! environment (`munchkin_id` with `endpoint`) and of the text settings (issue 12).
 
 use std::path::Path;
 use std::time::Duration;
 
-use super::{CLIENT_ID, CLIENT_SECRET, ProviderModel, Setting, lookup, unknown_error};
+use super::{
+    CLIENT_ID, CLIENT_SECRET, ENDPOINT, MUNCHKIN_ID, ProviderModel, Setting, conflict_error,
+    lookup, setting_error, unknown_error,
+};
+use crate::common::checks;
 use crate::marketo::{self, ClientConfig, ErrorKind, Transport, TrustRoot};
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number};
@@ -71,7 +76,10 @@ fn out_of_range(n: &NumberSetting, from_env: Option<&str>) -> Diagnostic {
         ..
     } = n;
     let origin = match from_env {
-        Some(text) => format!(" It came from the environment variable {env} = {text:?}."),
+        Some(text) => format!(
+            " It came from the environment variable {env} = \"{}\".",
+            crate::common::checks::escaped(text)
+        ),
         None => String::new(),
     };
     Diagnostic::error(
@@ -267,4 +275,83 @@ pub(super) fn login_error(e: &marketo::Error, endpoint: &url::Url, named: &Named
         _ => ("Cannot log in to Marketo", format!("{e}. {origin}.")),
     };
     Diagnostic::error(summary, detail).at(AttributePath::root(attr))
+}
+
+/// Where a setting is given: the provider block, its environment variable, or nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Block,
+    Env,
+    Nowhere,
+}
+
+fn given(config: &ProviderModel, setting: &Setting) -> Given {
+    match (setting.value)(config) {
+        Attr::Unknown => Given::Block,
+        Attr::Known(s) if !s.trim().is_empty() => Given::Block,
+        _ if std::env::var(setting.env).is_ok_and(|v| !v.trim().is_empty()) => Given::Env,
+        _ => Given::Nowhere,
+    }
+}
+
+/// Issue 12: `munchkin_id` and `endpoint` given at once, from the provider block or the
+/// environment in any mix, are the same conflict as both in the block (the environment no
+/// longer loses silently, nor wins). `None` when at most one is given.
+pub(super) fn instance_conflict(config: &ProviderModel) -> Option<Diagnostic> {
+    let from = |s: &Setting, g: Given| match g {
+        Given::Block => format!("`{}` in the provider block", s.attr),
+        _ => format!("the environment variable {}", s.env),
+    };
+    match (given(config, &MUNCHKIN_ID), given(config, &ENDPOINT)) {
+        (Given::Nowhere, _) | (_, Given::Nowhere) => None,
+        (Given::Block, Given::Block) => Some(conflict_error()),
+        (m, e) => {
+            let d = Diagnostic::error(
+                "Conflicting provider settings",
+                format!(
+                    "The Marketo instance is named twice: by {} and by {}. Set either \
+                     `munchkin_id` (or {}) or `endpoint` (or {}), not both: the Munchkin id only \
+                     serves to build the endpoint https://<munchkin_id>.mktorest.com. Unset the \
+                     environment variable or remove the attribute.",
+                    from(&MUNCHKIN_ID, m),
+                    from(&ENDPOINT, e),
+                    MUNCHKIN_ID.env,
+                    ENDPOINT.env,
+                ),
+            );
+            Some(match (m, e) {
+                (Given::Block, _) => d.at(AttributePath::root(MUNCHKIN_ID.attr)),
+                (_, Given::Block) => d.at(AttributePath::root(ENDPOINT.attr)),
+                _ => d,
+            })
+        }
+    }
+}
+
+/// Checks the text settings that carry no secret for control characters, and the secret without
+/// showing it.
+pub(super) fn check_plain_settings(config: &ProviderModel, diags: &mut Diagnostics) {
+    for setting in [&MUNCHKIN_ID, &CLIENT_ID, &CA_CERTIFICATE_FILE] {
+        if let Some(text) = (setting.value)(config).as_str()
+            && let Err(e) = checks::plain(text)
+        {
+            diags.push(setting_error(
+                setting,
+                "Invalid provider setting",
+                format!("`{}` {e}.", setting.attr),
+            ));
+        }
+    }
+    if let Some(secret) = config.client_secret.as_str()
+        && secret.chars().any(checks::forbidden_char)
+    {
+        diags.push(setting_error(
+            &CLIENT_SECRET,
+            "Invalid provider setting",
+            "`client_secret` contains a control character or a bidirectional override, \
+                 which no Marketo Client Secret has (the value is not shown: it is secret). Check \
+                 for a stray newline where it was pasted."
+                .to_string(),
+        ));
+    }
 }

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
+use crate::common::plan_checks;
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
     gone_warning, numeric_id, optional_attr, parse_id,
@@ -157,13 +158,13 @@ fn holders_from_message(message: &str) -> Vec<String> {
 fn in_use_diagnostic(name: &str, err: &marketo::Error) -> Diagnostic {
     let holders = holders_from_message(err.message());
     let who = if holders.is_empty() {
-        format!("Marketo says: {}", err.message())
+        format!("Marketo says: {}", checks::escaped(err.message()))
     } else {
         format!(
             "It is still assigned to: {}.",
             holders
                 .iter()
-                .map(|h| format!("\"{h}\""))
+                .map(|h| format!("\"{}\"", checks::escaped(h)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
@@ -220,6 +221,19 @@ fn role_label(state: &RoleModel) -> String {
     }
 }
 
+/// The name a plan gives the role when it is new (a create or a rename) and known, with the
+/// role's own id on an update.
+fn new_name<'a>(plan: &'a Plan<'_, RoleModel>) -> Option<(&'a str, Option<i64>)> {
+    let name = plan.config.name.as_str()?;
+    match plan.prior {
+        None => Some((name, None)),
+        Some(prior) if prior.name.as_str() != Some(name) => {
+            Some((name, prior.id.as_str().and_then(parse_id)))
+        }
+        Some(_) => None,
+    }
+}
+
 /// Finds a role by numeric id or by name in the published list.
 async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
     let roles = client
@@ -238,7 +252,7 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                 .filter(|r| r.role_type.as_deref() != Some("system"))
                 .collect();
             let hint = match checks::closest(key, custom.iter().map(|r| r.name.as_str())) {
-                Some(best) => format!(" Did you mean \"{best}\"?"),
+                Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
                 None => String::new(),
             };
             let listing = if custom.is_empty() {
@@ -248,7 +262,7 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                     "Custom roles: {}.",
                     custom
                         .iter()
-                        .map(|r| format!("\"{}\" (id {})", r.name, r.id))
+                        .map(|r| format!("\"{}\" (id {})", checks::escaped(&r.name), r.id))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )
@@ -296,10 +310,19 @@ impl CrudResource for ApiOnlyRole {
     }
 
     /// Issue 10: refused here, before anything is written, where the endpoints are missing.
-    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, RoleModel>) -> Diagnostics {
-        admin_endpoints::refuse_at_plan(&self.shared, ctx, "role", INSTEAD)
-            .await
-            .unwrap_or_default()
+    /// Issue 12: a new name that an existing role has (regardless of case) is refused too.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, RoleModel>) -> Diagnostics {
+        if let Some(refused) =
+            admin_endpoints::refuse_at_plan(&self.shared, ctx, "role", INSTEAD).await
+        {
+            return refused;
+        }
+        match new_name(plan) {
+            Some((name, own_id)) => {
+                plan_checks::check_role_name(&self.shared, ctx, name, own_id).await
+            }
+            None => Diagnostics::new(),
+        }
     }
 
     async fn create(

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
+use crate::common::plan_checks::{self, Pair};
 use crate::common::{
     Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning, shown,
 };
@@ -16,7 +17,7 @@ use crate::marketo::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
 use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Schema, Value};
+use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod list;
@@ -86,21 +87,11 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
         );
     }
     if let Some(userid) = config.userid.as_str() {
-        let result = if userid.contains('@') {
-            checks::email(userid)
-        } else if userid.trim().is_empty() || userid.chars().any(char::is_whitespace) {
-            Err(format!(
-                "\"{userid}\" is not a valid userid: use an email address (Marketo Identity) or the \
-                 generated GUID (Adobe Identity)"
-            ))
-        } else {
-            Ok(())
-        };
         check_at(
             &mut diags,
             AttributePath::root("userid"),
             "Invalid userid",
-            result,
+            checks::userid(userid),
         );
     }
     if let Some(at) = config.expires_at.as_str() {
@@ -116,31 +107,75 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             result,
         );
     }
-    for element in config.role_assignment.known().into_iter().flatten() {
+    check_assignment_ids(&mut diags, config);
+    diags
+}
+
+/// The `role_assignment` ids: whole numbers from 0 to 2^31-1 (Marketo's ids are 32-bit), each
+/// refused at its path, `role_assignment[<n>].role_id` (n counts the blocks in the order
+/// Terraform sends the set).
+fn check_assignment_ids(diags: &mut Diagnostics, config: &UserModel) {
+    for (n, element) in config
+        .role_assignment
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         for (attr, v) in [
             ("role_id", &element.role_id),
             ("workspace_id", &element.workspace_id),
         ] {
-            if v.is_unknown() {
+            let shown = match v {
+                Attr::Unknown => continue,
+                Attr::Null => "null".to_string(),
+                Attr::Known(n) => n.to_string(),
+            };
+            if v.known().is_some_and(|n| whole_id(n).is_some()) {
                 continue;
             }
-            let ok = v
-                .known()
-                .map(Number::as_f64)
-                .is_some_and(|f| f >= 0.0 && f.fract() == 0.0 && f < 2_147_483_648.0);
-            if !ok {
-                let v = Value::opt(v.known().cloned());
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid role assignment",
-                        format!("`{attr}` must be a whole number of zero or more, not {v:?}."),
-                    )
-                    .at(AttributePath::root("role_assignment")),
-                );
-            }
+            let path = format!("role_assignment[{n}].{attr}");
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {path}"),
+                    format!(
+                        "`{path}` is {shown}: a Marketo id is a whole number from 0 to \
+                         2147483647. Refer to an id Marketo gave, such as \
+                         marketo_api_only_role.<name>.id or data.marketo_role.<name>.id."
+                    ),
+                )
+                .at(AttributePath::root("role_assignment")),
+            );
         }
     }
-    diags
+}
+
+/// The `role_assignment` blocks whose ids are known and valid, counted as validate counts them.
+fn known_pairs(config: &UserModel) -> Vec<Pair> {
+    config
+        .role_assignment
+        .known()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(index, a)| {
+            Some(Pair {
+                index,
+                role_id: whole_id(a.role_id.known()?)?,
+                workspace_id: whole_id(a.workspace_id.known()?)?,
+            })
+        })
+        .collect()
+}
+
+/// A number that is a Marketo id: whole, from 0 to 2^31-1.
+fn whole_id(n: &Number) -> Option<i64> {
+    let f = n.as_f64();
+    if f >= 0.0 && f.fract() == 0.0 && f < 2_147_483_648.0 {
+        n.as_i64()
+    } else {
+        None
+    }
 }
 
 /// `expires_at` for the state: the configured text when it names the same millisecond as
@@ -294,6 +329,12 @@ impl CrudResource for ApiOnlyUser {
             CheckAt::Apply { prior: Some(_) } => false,
         };
         check_config(config, check_future, crate::marketo::now_utc())
+    }
+
+    /// Issue 12: the roles and workspaces of `role_assignment` exist, and all-zones roles are
+    /// assigned in workspace 0 only, checked against the instance's lists.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, UserModel>) -> Diagnostics {
+        plan_checks::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, UserModel>) {
@@ -521,7 +562,7 @@ impl CrudResource for ApiOnlyUser {
                     Ok(list) => list
                         .into_iter()
                         .filter(|s| s.api_only_user.eq_ignore_ascii_case(&userid))
-                        .map(|s| format!("\"{}\" (id {})", s.display_name, s.id))
+                        .map(|s| format!("\"{}\" (id {})", checks::escaped(&s.display_name), s.id))
                         .collect::<Vec<_>>(),
                     Err(_) => Vec::new(),
                 };

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 
 use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
+use crate::common::plan_checks;
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
     numeric_id, optional_attr, parse_id,
@@ -95,6 +96,11 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
                 )
                 .at(AttributePath::root("api_only_user")),
             );
+        } else if let Err(e) = crate::common::checks::plain(user) {
+            diags.push(
+                Diagnostic::error("Invalid API-only user", format!("`api_only_user` {e}."))
+                    .at(AttributePath::root("api_only_user")),
+            );
         } else if user.trim() != user {
             diags.push(
                 Diagnostic::error(
@@ -141,6 +147,21 @@ fn label(state: &ServiceModel) -> String {
         (None, Some(id)) => format!("with id {id}"),
         (Some(n), None) => format!("\"{n}\""),
         (None, None) => String::new(),
+    }
+}
+
+/// The display name a plan gives the service when it is new (a create, a replacement or a
+/// rename) and known, with the id of the service it is not to be compared with: its own on a
+/// rename, the replaced one on the create half of a replacement.
+fn new_display_name<'a>(plan: &'a Plan<'_, ServiceModel>) -> Option<(&'a str, Option<i64>)> {
+    let name = plan.config.display_name.as_str()?;
+    match plan.prior {
+        // The create half of a replacement keeps the name of the service it replaces.
+        None => Some((name, plan.replaces.as_deref().and_then(parse_id))),
+        Some(prior) if prior.display_name.as_str() != Some(name) => {
+            Some((name, prior.id.as_str().and_then(parse_id)))
+        }
+        Some(_) => None,
     }
 }
 
@@ -218,10 +239,20 @@ impl CrudResource for CustomService {
     }
 
     /// Issue 10: refused here, before anything is written, where the endpoints are missing.
-    async fn check_plan(&self, ctx: &Context, _plan: &Plan<'_, ServiceModel>) -> Diagnostics {
-        admin_endpoints::refuse_at_plan(&self.shared, ctx, "LaunchPoint service", INSTEAD)
-            .await
-            .unwrap_or_default()
+    /// Issue 12: a new display name that an existing service has (regardless of case) is
+    /// refused too.
+    async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, ServiceModel>) -> Diagnostics {
+        if let Some(refused) =
+            admin_endpoints::refuse_at_plan(&self.shared, ctx, "LaunchPoint service", INSTEAD).await
+        {
+            return refused;
+        }
+        match new_display_name(plan) {
+            Some((name, own_id)) => {
+                plan_checks::check_service_name(&self.shared, ctx, name, own_id).await
+            }
+            None => Diagnostics::new(),
+        }
     }
 
     async fn create(

@@ -343,14 +343,23 @@ async fn a_failed_read_back_after_the_invite_keeps_the_user_in_the_state() {
     let tf = Terraform::new(&emu);
     let email = "read-back@example.com";
     tf.config(&user_config(email, "Read", &[(STANDARD_USER, 0)], ""));
-    // The invite is the one call left today; the read-back after it gets 607.
+    // The invite is the last call left today; the read-back after it gets 607. Before it, the
+    // plan that apply makes again lists the roles and the workspaces (issue 12's plan-time check
+    // of role_assignment): two calls. The plan is made first, before the quota.
+    tf.ok(&["plan", "-out=tfplan", "-input=false", "-no-color"]);
     emu.set_limits(marketo_emulator::Limits {
         rate_limit: None,
         concurrency: None,
-        daily_quota: Some(1),
+        daily_quota: Some(3),
     });
     let text = tf
-        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .fails(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "tfplan",
+        ])
         .text();
     assert!(text.contains("reading back the new user"), "{text}");
     assert!(find(&emu, email).is_some(), "the invite took effect");

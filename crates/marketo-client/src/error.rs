@@ -220,11 +220,33 @@ impl Error {
     }
 }
 
+/// `text` with every control character (C0, DEL, C1) and Unicode bidirectional override or
+/// isolate (U+202A-U+202E, U+2066-U+2069) written as its escape, `\u{1b}`: what a server sends is
+/// shown as it is, never acted on by the terminal that shows it.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Error {
+    /// The server's message with its control characters escaped ([`escape_controls`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = escape_controls(&self.inner.message);
         match &self.inner.operation {
-            Some(op) => write!(f, "{op}: {}", self.inner.message)?,
-            None => write!(f, "Marketo: {} ({})", self.inner.message, self.inner.kind)?,
+            Some(op) => write!(f, "{}: {message}", escape_controls(op))?,
+            None => write!(f, "Marketo: {message} ({})", self.inner.kind)?,
         }
         match (self.inner.status, self.inner.code) {
             (Some(s), Some(c)) => write!(f, " (HTTP {s}, code {c})"),
@@ -416,6 +438,29 @@ pub(crate) fn classify(status: u16, code: Option<i32>, missing: Missing) -> (Err
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue 12: a server's message reaches a terminal with its control characters escaped.
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        let e = Error::new(
+            ErrorKind::Validation,
+            "bad\u{1b}[31mred\nline\u{7}\u{202e}txt",
+        )
+        .with_code(Some(1003))
+        .with_operation("POST /x\r");
+        let shown = e.to_string();
+        assert_eq!(
+            shown,
+            "POST /x\\u{d}: bad\\u{1b}[31mred\\u{a}line\\u{7}\\u{202e}txt (code 1003)"
+        );
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert_eq!(escape_controls("plain é"), "plain é");
+        assert_eq!(
+            escape_controls("a\u{0}\u{7f}\u{85}\u{2069}b"),
+            "a\\u{0}\\u{7f}\\u{85}\\u{2069}b"
+        );
+        assert_eq!(e.message(), "bad\u{1b}[31mred\nline\u{7}\u{202e}txt");
+    }
 
     #[test]
     fn errors_with_numeric_code() {

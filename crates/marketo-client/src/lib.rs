@@ -47,7 +47,7 @@ mod users;
 pub use client::{Client, ClientMetrics, fetch_token, parse_retry_after};
 pub use config::{ClientConfig, RateLimit, RetryPolicy, RoleBodyShape, TokenRefresh, is_loopback};
 pub use date::{DateError, DateParseError, MarketoDateTime, now_utc};
-pub use error::{Error, ErrorKind, Transport};
+pub use error::{Error, ErrorKind, Transport, escape_controls};
 pub use secret::Secret;
 pub use trust::{TrustError, TrustRoot, load_pem_dir, load_pem_file};
 pub use types::{

@@ -1,4 +1,5 @@
 use super::*;
+use crate::plugin::Value;
 use crate::plugin::model;
 use chrono::TimeZone;
 
@@ -177,4 +178,75 @@ fn assignment_sets_round_trip() {
     assert_eq!(value.as_slice().map(<[Value]>::len), Some(2));
     let v = config(vec![("role_assignment", value)]);
     assert_eq!(assignments(&v), pairs.into_iter().collect());
+}
+
+/// Issue 12: an invalid id names its nested path, never Rust debug text.
+#[test]
+fn invalid_ids_name_their_nested_path() {
+    let assignment = |role: Value, ws: Value| {
+        Value::set_of([Value::object([("role_id", role), ("workspace_id", ws)])])
+    };
+    for (role, ws, path, shown) in [
+        (
+            Value::int(-1),
+            Value::int(0),
+            "role_assignment[0].role_id",
+            "-1",
+        ),
+        (
+            Value::int(2),
+            Value::float(1.5),
+            "role_assignment[0].workspace_id",
+            "1.5",
+        ),
+        (
+            Value::int(2),
+            Value::int(4_294_967_296_i64),
+            "role_assignment[0].workspace_id",
+            "4294967296",
+        ),
+    ] {
+        let d = check_config(
+            &config(vec![("role_assignment", assignment(role, ws))]),
+            false,
+            now(),
+        );
+        assert_eq!(d.len(), 1, "{d}");
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.summary, format!("Invalid {path}"));
+        assert!(
+            d.detail.contains(&format!("`{path}` is {shown}:")),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("Number("), "{}", d.detail);
+        assert_eq!(d.attribute, Some(AttributePath::root("role_assignment")));
+    }
+}
+
+/// Issue 12: a userid is email-shaped; names refuse control characters.
+#[test]
+fn userids_and_names_are_checked_as_marketo_does() {
+    let d = check_config(
+        &config(vec![("userid", Value::string("bob"))]),
+        false,
+        now(),
+    );
+    assert_eq!(paths(&d), vec!["userid"], "{d}");
+    assert!(d.to_string().contains("email-shaped"), "{d}");
+    let d = check_config(
+        &config(vec![
+            ("first_name", Value::string("Bo\u{7}b")),
+            ("last_name", Value::string("x\u{202e}y")),
+            ("reason", Value::string("line\nbreak")),
+            ("email", Value::string("a..b@c.com")),
+        ]),
+        false,
+        now(),
+    );
+    assert_eq!(
+        paths(&d),
+        vec!["email", "first_name", "last_name", "reason"],
+        "{d}"
+    );
 }

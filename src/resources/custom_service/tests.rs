@@ -90,6 +90,47 @@ fn plan_new_owner_replaces() {
     assert_eq!(resp.planned_state.get("client_secret"), &Value::Unknown);
     let proposed = prior().with_attr("api_only_user", Value::Unknown);
     assert_eq!(plan(prior(), proposed).requires_replace.len(), 1);
+    // Issue 12: the create half of the replacement learns what it replaces.
+    assert_eq!(
+        resp.planned_private,
+        [crate::common::crud::REPLACING, b"7\0"].concat()
+    );
+}
+
+/// Issue 12: the create half of a replacement does not take the replaced service for a name
+/// clash, and its private state does not keep the marker.
+#[test]
+fn the_create_half_of_a_replacement_knows_what_it_replaces() {
+    let proposed = config("Sync", None, "other@example.com");
+    let svc = Crud(CustomService::new(Arc::new(Shared::default())));
+    let req = PlanRequest {
+        prior_state: Value::Null,
+        proposed_new_state: proposed.clone(),
+        config: proposed.clone(),
+        prior_private: [crate::common::crud::REPLACING, b"7\0"].concat(),
+        client_capabilities: Default::default(),
+        prior_identity: Value::Null,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let resp = rt.block_on(svc.plan(&Context::default(), req));
+    assert!(!resp.diagnostics.has_errors(), "{}", resp.diagnostics);
+    assert!(resp.planned_private.is_empty());
+    let config = m(&proposed);
+    let p = Plan {
+        prior: None,
+        config: &config,
+        planned: config.clone(),
+        requires_replace: Vec::new(),
+        replaces: Some("7".to_string()),
+    };
+    assert_eq!(new_display_name(&p), Some(("Sync", Some(7))));
+    let p = Plan {
+        replaces: None,
+        ..p
+    };
+    assert_eq!(new_display_name(&p), Some(("Sync", None)));
 }
 
 #[test]

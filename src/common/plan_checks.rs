@@ -1,0 +1,513 @@
+//! Plan-time checks against what the instance holds (issue 12), for the `check_plan` hooks of
+//! the resources: the roles and workspaces of a user's `role_assignment` exist, all-zones roles
+//! (like Admin) are assigned in workspace 0 only, and a role or service name does not clash with
+//! an existing one regardless of case. Each is a diagnostic naming the attribute path, raised
+//! while planning instead of a refusal half-way through an apply.
+//!
+//! The lists (the published `users/roles.json` and `users/workspaces.json`, and our
+//! `services/allservices.json`) are fetched only when a plan needs them, and at most once per
+//! provider process (Terraform starts one per command and phase), then kept in [`Lists`]. A
+//! problem found in a kept list is confirmed against a fresh one before it is reported: during an
+//! apply, an object created or deleted a moment ago by this very apply must not be judged by a
+//! list read before. A list that cannot be read (limits, permissions, a missing endpoint) skips
+//! its check: the apply then reports what really happens.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+use super::{Shared, checks};
+use crate::marketo::{self, Client, Role, Service, Workspace};
+use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics};
+
+/// A list as last fetched: `None` before the first fetch, `Some(None)` when it failed.
+type Slot<T> = Mutex<Option<Option<Arc<Vec<T>>>>>;
+
+/// The instance's lists, kept for the life of the provider process.
+#[derive(Debug, Default)]
+pub struct Lists {
+    roles: Slot<Role>,
+    workspaces: Slot<Workspace>,
+    services: Slot<Service>,
+}
+
+/// A list, and whether it was kept from an earlier fetch.
+struct Got<T> {
+    items: Arc<Vec<T>>,
+    kept: bool,
+}
+
+/// The list in `slot`, fetched with `fetch` when there is none yet or when `fresh`. `None` when
+/// the fetch fails (then the check is skipped).
+async fn get<T, F, Fut>(slot: &Slot<T>, fresh: bool, what: &str, fetch: F) -> Option<Got<T>>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<T>, marketo::Error>>,
+{
+    let mut kept = slot.lock().await;
+    if let Some(result) = kept.as_ref()
+        && !fresh
+    {
+        return result.clone().map(|items| Got { items, kept: true });
+    }
+    let result = match fetch().await {
+        Ok(items) => Some(Arc::new(items)),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list the {what} for the plan-time checks");
+            None
+        }
+    };
+    *kept = Some(result.clone());
+    result.map(|items| Got { items, kept: false })
+}
+
+impl Lists {
+    async fn roles(&self, client: &Client, fresh: bool) -> Option<Got<Role>> {
+        get(&self.roles, fresh, "roles", || client.list_roles()).await
+    }
+
+    async fn workspaces(&self, client: &Client, fresh: bool) -> Option<Got<Workspace>> {
+        get(&self.workspaces, fresh, "workspaces", || {
+            client.list_workspaces()
+        })
+        .await
+    }
+
+    async fn services(&self, client: &Client, fresh: bool) -> Option<Got<Service>> {
+        get(&self.services, fresh, "services", || client.list_services()).await
+    }
+}
+
+/// One `role_assignment` block with known ids: its position among the blocks (as validate counts
+/// them), its role id and its workspace id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub index: usize,
+    pub role_id: i64,
+    pub workspace_id: i64,
+}
+
+/// At most this many existing objects are listed in a diagnostic.
+const LISTED: usize = 20;
+
+fn listing<'a>(items: impl Iterator<Item = (i64, &'a str)>) -> String {
+    let all: Vec<String> = items
+        .map(|(id, name)| format!("{id} (\"{}\")", checks::escaped(name)))
+        .collect();
+    let more = all.len().saturating_sub(LISTED);
+    let shown = all.into_iter().take(LISTED).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        format!("{shown} and {more} more")
+    } else {
+        shown
+    }
+}
+
+/// What is wrong with `pairs` given the instance's roles and workspaces (either `None` when it
+/// could not be read: its checks are skipped).
+pub fn assignment_problems(
+    roles: Option<&[Role]>,
+    workspaces: Option<&[Workspace]>,
+    pairs: &[Pair],
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let at = AttributePath::root("role_assignment");
+    for p in pairs {
+        let n = p.index;
+        if let Some(roles) = roles {
+            match roles.iter().find(|r| r.id == p.role_id) {
+                None => diags.push(
+                    Diagnostic::error(
+                        format!("No such role: role_assignment[{n}].role_id"),
+                        format!(
+                            "`role_assignment[{n}].role_id` is {}, but the instance has no role \
+                             with that id. Its roles: {}. Refer to a role by \
+                             marketo_api_only_role.<name>.id or data.marketo_role.<name>.id.",
+                            p.role_id,
+                            listing(roles.iter().map(|r| (r.id, r.name.as_str())))
+                        ),
+                    )
+                    .at(at.clone()),
+                ),
+                Some(role) if role.is_only_all_zones && p.workspace_id != 0 => diags.push(
+                    Diagnostic::error(
+                        format!("All-zones role outside workspace 0: role_assignment[{n}].workspace_id"),
+                        format!(
+                            "The role \"{}\" (id {}) can only be assigned in workspace 0 \
+                             (\"AllZones\", every workspace), but `role_assignment[{n}].workspace_id` \
+                             is {}. Set workspace_id = 0 for this role.",
+                            checks::escaped(&role.name),
+                            role.id,
+                            p.workspace_id
+                        ),
+                    )
+                    .at(at.clone()),
+                ),
+                Some(_) => {}
+            }
+        }
+        if let Some(workspaces) = workspaces
+            && !workspaces.iter().any(|w| w.id == p.workspace_id)
+        {
+            diags.push(
+                Diagnostic::error(
+                    format!("No such workspace: role_assignment[{n}].workspace_id"),
+                    format!(
+                        "`role_assignment[{n}].workspace_id` is {}, but the instance has no \
+                             workspace with that id. Its workspaces: {}. See the \
+                             marketo_workspace data source.",
+                        p.workspace_id,
+                        listing(workspaces.iter().map(|w| (w.id, w.name.as_str())))
+                    ),
+                )
+                .at(at.clone()),
+            );
+        }
+    }
+    diags
+}
+
+/// Checks a user's role assignments against the instance (see [`assignment_problems`]).
+pub async fn check_assignments(shared: &Shared, ctx: &Context, pairs: &[Pair]) -> Diagnostics {
+    if pairs.is_empty() {
+        return Diagnostics::new();
+    }
+    let Ok(client) = shared.client(ctx) else {
+        return Diagnostics::new();
+    };
+    let lists = &shared.lists;
+    let mut fresh = false;
+    loop {
+        let roles = lists.roles(&client, fresh).await;
+        let workspaces = lists.workspaces(&client, fresh).await;
+        let diags = assignment_problems(
+            roles.as_ref().map(|g| g.items.as_slice()),
+            workspaces.as_ref().map(|g| g.items.as_slice()),
+            pairs,
+        );
+        let kept = roles.is_some_and(|g| g.kept) || workspaces.is_some_and(|g| g.kept);
+        if diags.is_empty() || fresh || !kept {
+            return diags;
+        }
+        fresh = true;
+    }
+}
+
+/// The existing object (id, name) whose name equals `name` regardless of case, other than
+/// `own_id` (the object being planned, on an update).
+pub fn name_clash<'a>(
+    existing: impl IntoIterator<Item = (i64, &'a str)>,
+    name: &str,
+    own_id: Option<i64>,
+) -> Option<(i64, &'a str)> {
+    existing
+        .into_iter()
+        .find(|(id, n)| Some(*id) != own_id && n.to_lowercase() == name.to_lowercase())
+}
+
+fn clash_diagnostic(
+    what: &str,
+    attr: &str,
+    name: &str,
+    id: i64,
+    theirs: &str,
+    import: &str,
+    key: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        format!("A {what} with this name already exists"),
+        format!(
+            "Marketo already has a {what} named \"{}\" (id {id}), and {what} names are unique \
+             regardless of case, so `{attr}` = \"{}\" would be refused when applied. Choose \
+             another name, or manage the existing {what} with Terraform: terraform import \
+             {import} {key}",
+            checks::escaped(theirs),
+            checks::escaped(name),
+        ),
+    )
+    .at(AttributePath::root(attr))
+}
+
+/// The name clash of a `marketo_api_only_role` named `name` (`own_id`: its id on an update).
+pub async fn check_role_name(
+    shared: &Shared,
+    ctx: &Context,
+    name: &str,
+    own_id: Option<i64>,
+) -> Diagnostics {
+    let Ok(client) = shared.client(ctx) else {
+        return Diagnostics::new();
+    };
+    for fresh in [false, true] {
+        let Some(roles) = shared.lists.roles(&client, fresh).await else {
+            break;
+        };
+        let clash = name_clash(
+            roles.items.iter().map(|r| (r.id, r.name.as_str())),
+            name,
+            own_id,
+        );
+        match clash {
+            None => break,
+            Some(_) if roles.kept => continue,
+            Some((id, theirs)) => {
+                return clash_diagnostic(
+                    "role",
+                    "name",
+                    name,
+                    id,
+                    theirs,
+                    "marketo_api_only_role.<name>",
+                    &format!("\"{}\"", checks::escaped(theirs)),
+                )
+                .into_diagnostics();
+            }
+        }
+    }
+    Diagnostics::new()
+}
+
+/// The display-name clash of a `marketo_custom_service` (`own_id`: its id on an update).
+pub async fn check_service_name(
+    shared: &Shared,
+    ctx: &Context,
+    name: &str,
+    own_id: Option<i64>,
+) -> Diagnostics {
+    let Ok(client) = shared.client(ctx) else {
+        return Diagnostics::new();
+    };
+    for fresh in [false, true] {
+        let Some(services) = shared.lists.services(&client, fresh).await else {
+            break;
+        };
+        let clash = name_clash(
+            services
+                .items
+                .iter()
+                .map(|s| (s.id, s.display_name.as_str())),
+            name,
+            own_id,
+        );
+        match clash {
+            None => break,
+            Some(_) if services.kept => continue,
+            Some((id, theirs)) => {
+                return clash_diagnostic(
+                    "custom service",
+                    "display_name",
+                    name,
+                    id,
+                    theirs,
+                    "marketo_custom_service.<name>",
+                    &id.to_string(),
+                )
+                .into_diagnostics();
+            }
+        }
+    }
+    Diagnostics::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles() -> Vec<Role> {
+        serde_json::from_value(serde_json::json!([
+            {"id": 1, "name": "Admin", "isOnlyAllZones": true},
+            {"id": 2, "name": "Standard User"},
+            {"id": 7, "name": "Dup"}
+        ]))
+        .unwrap()
+    }
+
+    fn workspaces() -> Vec<Workspace> {
+        serde_json::from_value(serde_json::json!([
+            {"id": 0, "name": "AllZones"}, {"id": 1, "name": "Default"}
+        ]))
+        .unwrap()
+    }
+
+    fn pair(index: usize, role_id: i64, workspace_id: i64) -> Pair {
+        Pair {
+            index,
+            role_id,
+            workspace_id,
+        }
+    }
+
+    #[test]
+    fn assignments_are_checked_against_the_lists() {
+        let (r, w) = (roles(), workspaces());
+        let ok = [pair(0, 1, 0), pair(1, 2, 1), pair(2, 7, 0)];
+        assert!(assignment_problems(Some(&r), Some(&w), &ok).is_empty());
+
+        let d = assignment_problems(Some(&r), Some(&w), &[pair(0, 99, 0)]);
+        let d = d.iter().next().unwrap();
+        assert_eq!(d.summary, "No such role: role_assignment[0].role_id");
+        assert!(
+            d.detail.contains("`role_assignment[0].role_id` is 99"),
+            "{}",
+            d.detail
+        );
+        assert!(
+            d.detail.contains("1 (\"Admin\"), 2 (\"Standard User\")"),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.attribute, Some(AttributePath::root("role_assignment")));
+
+        let d = assignment_problems(Some(&r), Some(&w), &[pair(0, 2, 0), pair(1, 2, 5)]);
+        assert_eq!(d.len(), 1);
+        let d = d.iter().next().unwrap();
+        assert_eq!(
+            d.summary,
+            "No such workspace: role_assignment[1].workspace_id"
+        );
+
+        let d = assignment_problems(Some(&r), Some(&w), &[pair(0, 1, 1)]);
+        let d = d.iter().next().unwrap();
+        assert_eq!(
+            d.summary,
+            "All-zones role outside workspace 0: role_assignment[0].workspace_id"
+        );
+        assert!(d.detail.contains("\"Admin\" (id 1)"), "{}", d.detail);
+
+        // A list that could not be read skips its checks.
+        assert!(assignment_problems(None, Some(&w), &[pair(0, 99, 0)]).is_empty());
+        assert!(assignment_problems(Some(&r), None, &[pair(0, 2, 5)]).is_empty());
+    }
+
+    #[test]
+    fn names_clash_regardless_of_case_but_not_with_themselves() {
+        let r = roles();
+        let list = || r.iter().map(|r| (r.id, r.name.as_str()));
+        assert_eq!(name_clash(list(), "dup", None), Some((7, "Dup")));
+        assert_eq!(name_clash(list(), "ADMIN", None), Some((1, "Admin")));
+        assert_eq!(name_clash(list(), "DUP", Some(7)), None);
+        assert_eq!(name_clash(list(), "Fresh", None), None);
+        let d = clash_diagnostic(
+            "role",
+            "name",
+            "dup",
+            7,
+            "Dup",
+            "marketo_api_only_role.<name>",
+            "\"Dup\"",
+        );
+        assert_eq!(d.attribute, Some(AttributePath::root("name")));
+        assert!(d.detail.contains("named \"Dup\" (id 7)"), "{}", d.detail);
+        assert!(
+            d.detail
+                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
+            "{}",
+            d.detail
+        );
+        assert!(
+            d.detail
+                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
+            "{}",
+            d.detail
+        );
+    }
+
+    /// A provider configured against `emu`.
+    fn configured(emu: &marketo_emulator::EmulatorHandle) -> Shared {
+        use crate::marketo::{ClientConfig, Secret};
+        let base = url::Url::parse(&emu.base_url()).unwrap();
+        let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).unwrap();
+        let client = Client::new(ClientConfig::new(
+            base,
+            identity,
+            emu.client_id(),
+            Secret::new(emu.client_secret()),
+        ))
+        .unwrap();
+        let shared = Shared::default();
+        shared.set_client(client);
+        shared
+    }
+
+    /// Calls to `path` in the emulator's request log.
+    fn calls(log: &std::path::Path, path: &str) -> usize {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(path))
+            .count()
+    }
+
+    /// The lists are fetched once per provider process; a problem found in a kept list is
+    /// confirmed against a fresh one (a role created a moment ago by the same apply is found).
+    #[tokio::test]
+    async fn lists_are_fetched_once_and_refreshed_before_a_refusal() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let mut config = marketo_emulator::Config::default().without_limits();
+        config.log_file = Some(log.clone());
+        let emu = marketo_emulator::Emulator::start(config).await.unwrap();
+        let shared = configured(&emu);
+        let ctx = Context::default();
+        let roles = "users/roles.json";
+        let workspaces = "users/workspaces.json";
+
+        for _ in 0..3 {
+            let d = check_assignments(&shared, &ctx, &[pair(0, 2, 1), pair(1, 1, 0)]).await;
+            assert!(d.is_empty(), "{d}");
+        }
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (1, 1));
+
+        // A role made after the lists were read: the kept list misses it, a fresh one has it.
+        let client = shared.client(&ctx).unwrap();
+        let made = client
+            .create_role(&crate::marketo::NewRole {
+                name: "Made Later".into(),
+                description: None,
+                permissions: Vec::new(),
+            })
+            .await
+            .unwrap();
+        let d = check_assignments(&shared, &ctx, &[pair(0, made.role.id, 1)]).await;
+        assert!(d.is_empty(), "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (2, 2));
+        // A real problem is still one after the fresh look.
+        let d = check_assignments(&shared, &ctx, &[pair(0, 9999, 1)]).await;
+        assert_eq!(d.len(), 1, "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 3));
+
+        // Names: the role just made clashes regardless of case, not with itself.
+        let d = check_role_name(&shared, &ctx, "MADE LATER", None).await;
+        assert!(d.to_string().contains("already exists"), "{d}");
+        assert!(
+            check_role_name(&shared, &ctx, "made later", Some(made.role.id))
+                .await
+                .is_empty()
+        );
+        let d = check_service_name(&shared, &ctx, "emulator admin service", None).await;
+        assert!(d.to_string().contains("custom service"), "{d}");
+        assert!(
+            check_service_name(&shared, &ctx, "Fresh", None)
+                .await
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unconfigured_provider_is_not_checked() {
+        let shared = Shared::default();
+        let ctx = Context::default();
+        assert!(
+            check_assignments(&shared, &ctx, &[pair(0, 99, 0)])
+                .await
+                .is_empty()
+        );
+        assert!(check_role_name(&shared, &ctx, "x", None).await.is_empty());
+        assert!(
+            check_service_name(&shared, &ctx, "x", None)
+                .await
+                .is_empty()
+        );
+    }
+}
