@@ -123,7 +123,7 @@ async fn adopting_existing_users_with_import_for_each() {
     }
     let before = emu.snapshot();
     let tf = Terraform::new(&emu);
-    tf.config(&support::guide_snippets("adopting-existing-users")[0]);
+    tf.config(&support::guide_snippets("adopting-existing-users")[1]);
     let plan = tf.assert_changes();
     assert!(
         plan.contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
@@ -144,6 +144,67 @@ async fn adopting_existing_users_with_import_for_each() {
     let after = emu.snapshot();
     assert_eq!(after.users.len(), before.users.len());
     assert_eq!(after.invites, before.invites);
+}
+
+/// The guide's `terraform query` path: its list blocks find the partner users, every custom role
+/// and every service; the generated configuration is applied as written: imports only, then no
+/// changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adopting_with_terraform_query() {
+    if skip_unless(1, 14, "terraform query") {
+        return;
+    }
+    let emu = support::emulator().await;
+    let client = support::client(&emu);
+    for email in ["a@partner.example.com", "other@example.com"] {
+        client
+            .invite_user(&InviteUser {
+                email_address: email.into(),
+                first_name: "Made".into(),
+                last_name: "ByHand".into(),
+                userid: None,
+                api_only: true,
+                expires_at: None,
+                reason: None,
+                user_role_workspaces: vec![RoleWorkspace {
+                    access_role_id: 2,
+                    workspace_id: 1,
+                }],
+            })
+            .await
+            .expect("a user made by hand");
+    }
+    let before = emu.snapshot();
+    let tf = Terraform::new(&emu);
+    tf.config("provider \"marketo\" {}\n");
+    tf.write(
+        "adopt.tfquery.hcl",
+        &support::guide_snippets("adopting-existing-users")[0],
+    );
+    let listed = tf.ok(&["query", "-no-color"]).stdout;
+    assert!(listed.contains("userid=a@partner.example.com"), "{listed}");
+    assert!(!listed.contains("other@example.com"), "{listed}");
+    tf.ok(&["query", "-no-color", "-generate-config-out=adopted.tf"]);
+    std::fs::remove_file(tf.dir().join("adopt.tfquery.hcl")).expect("remove the query");
+    let custom_roles = before
+        .roles
+        .iter()
+        .filter(|r| r.role_type == "custom")
+        .count();
+    let imports = 1 + custom_roles + before.services.len();
+    let out = tf.apply();
+    assert!(
+        out.flat().contains(&format!(
+            "{imports} imported, 0 added, 0 changed, 0 destroyed"
+        )),
+        "{}",
+        out.text()
+    );
+    tf.assert_no_changes();
+    let after = emu.snapshot();
+    assert_eq!(after.users.len(), before.users.len());
+    assert_eq!(after.roles.len(), before.roles.len());
+    assert_eq!(after.services.len(), before.services.len());
 }
 
 /// Replacing the service, by `-replace` and by its `terraform_data` trigger, gives new credentials
