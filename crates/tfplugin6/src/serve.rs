@@ -257,7 +257,39 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         out.flush().map_err(ServeError::Stdout)?;
     }
     tracing::debug!(%addr, tls = tls_config.is_some(), "serving");
+    watch_parent(shutdown.clone());
     serve_listener(provider, listener, tls_config, shutdown).await
+}
+
+/// How often the provider checks that the process that started it is still there.
+#[cfg(unix)]
+const PARENT_POLL: Duration = Duration::from_millis(500);
+
+/// Shuts the server down once the process that started it (Terraform) is gone: a Terraform
+/// killed with SIGKILL never sends `Shutdown`, and the provider would otherwise live on, idle,
+/// listening on loopback. The parent is gone when this process is adopted by another (its parent
+/// id changes). Stdin is no sign: Terraform may start providers with it closed. Elsewhere than
+/// Unix the provider relies on `Shutdown`.
+fn watch_parent(shutdown: CancellationToken) {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(PARENT_POLL) => {}
+                }
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!("the process that started the provider is gone; shutting down");
+                    shutdown.cancel();
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(shutdown);
 }
 
 fn parse_port(name: &'static str, value: &str) -> Result<u16, ServeError> {

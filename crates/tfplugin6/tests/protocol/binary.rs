@@ -303,3 +303,58 @@ fn binary_debug_mode_prints_reattach_value() {
     let status = wait_exit(&mut child, Duration::from_secs(10)).expect("exits on SIGTERM");
     assert!(status.success(), "{status:?}");
 }
+
+/// A provider whose parent is killed (as `kill -9` of Terraform leaves it) shuts itself down
+/// instead of living on, idle, listening on loopback.
+#[cfg(unix)]
+#[test]
+fn the_provider_exits_when_the_process_that_started_it_is_killed() {
+    let bin = env!("CARGO_BIN_EXE_tfplugin6-empty-provider");
+    // A shell stands in for Terraform: it starts the provider, prints its pid and waits.
+    let mut parent = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' & echo \"pid $!\"; wait"))
+        .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(parent.stdout.take().unwrap()).lines();
+    let mut pid = None;
+    let mut handshake = false;
+    while pid.is_none() || !handshake {
+        let line = lines.next().expect("a line").unwrap();
+        if let Some(p) = line.strip_prefix("pid ") {
+            pid = Some(p.trim().to_string());
+        } else if line.starts_with("1|6|tcp|") {
+            handshake = true;
+        }
+    }
+    let pid = pid.unwrap();
+    let alive = |pid: &str| std::path::Path::new(&format!("/proc/{pid}")).exists();
+    if !std::path::Path::new("/proc/self").exists() {
+        eprintln!("skipped: no /proc to watch the provider by");
+        let _ = parent.kill();
+        return;
+    }
+    assert!(alive(&pid));
+    parent.kill().unwrap(); // SIGKILL: the provider gets no Shutdown.
+    parent.wait().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while alive(&pid) && std::time::Instant::now() < deadline {
+        // A zombie (reaped by init soon) no longer runs: read its state.
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let running = alive(&pid) && state.split_whitespace().nth(2) != Some("Z");
+    assert!(
+        !running,
+        "the provider {pid} still runs 10 s after its parent was killed"
+    );
+}
