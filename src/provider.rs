@@ -168,6 +168,17 @@ fn check_endpoint(text: &str) -> Result<Url, String> {
     let url = Url::parse(text).map_err(|e| {
         format!("\"{text}\" is not a URL ({e}); expected e.g. https://123-ABC-456.mktorest.com")
     })?;
+    // A user name or password in the URL would go with every request (as Basic authorization,
+    // in place of the token) and into messages: refuse it without repeating it.
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(format!(
+            "the URL carries a user name or password (`user:password@`), which Marketo does not \
+             take: the provider signs in with client_id and client_secret. Use {shown} instead"
+        ));
+    }
     match url.scheme() {
         "https" => {}
         "http" if marketo::is_loopback(&url) => {}
@@ -615,5 +626,10 @@ mod tests {
         assert!(check_endpoint("ftp://example.com").is_err());
         assert!(check_endpoint("not a url").is_err());
         assert!(check_endpoint("https://x.mktorest.com?access_token=1").is_err());
+        let e = check_endpoint("http://alice:pw-s3cret@127.0.0.1:8080").unwrap_err();
+        assert!(e.contains("user name or password"), "{e}");
+        assert!(!e.contains("pw-s3cret") && !e.contains("alice"), "{e}");
+        assert!(e.contains("http://127.0.0.1:8080/"), "{e}");
+        assert!(check_endpoint("https://bob@x.mktorest.com").is_err());
     }
 }

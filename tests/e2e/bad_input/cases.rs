@@ -115,6 +115,7 @@ pub(super) fn cases(emu: &EmulatorHandle) -> Vec<Case> {
         case(Validate, &["endpoint"], provider("  endpoint = \"ftp://marketo.example.com\"\n")),
         case(Validate, &["endpoint", "U+000A"], provider("  endpoint = \"https://123-abc-456.mktorest.com\\n\"\n")),
         case(Validate, &["endpoint"], provider("  endpoint = \"https://x.mktorest.com?access_token=1\"\n")),
+        case(Validate, &["endpoint", "user name or password"], provider("  endpoint = \"http://alice:pw@127.0.0.1:9\"\n")),
         case(Validate, &["identity_endpoint"], provider("  identity_endpoint = \"not a url\"\n")),
         case(Validate, &["max_concurrent_calls"], provider("  max_concurrent_calls = 11\n")),
         case(Validate, &["max_calls_per_20_seconds"], provider("  max_calls_per_20_seconds = 0\n")),
