@@ -5,6 +5,8 @@
 //! [`Error`]).
 
 mod coalesce;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod retry;
 #[cfg(test)]
