@@ -1,6 +1,7 @@
 //! End-to-end tests: a real Terraform core (see `support::terraform`) drives the provider binary
 //! against an in-process emulator, and each step is checked against the emulator's state.
 
+mod adopt;
 mod connection;
 mod data_sources;
 mod faults;
