@@ -3,6 +3,7 @@
 
 mod adopt;
 mod connection;
+mod crash;
 mod data_sources;
 mod faults;
 mod generate;
