@@ -47,8 +47,8 @@ pub fn import_block(type_name: &str, id: &str) -> String {
 pub fn import_hint(type_name: &str, id: &str) -> String {
     format!(
         "To manage it with Terraform, import it: paste this block into the configuration, with \
-         {type_name}.<name> replaced by this resource's address (the `with` line below), and \
-         apply:\n\n{}\n\nOn Terraform before 1.5: terraform import {type_name}.<name> {}\n\nOr set \
+         {type_name}.<name> replaced by this resource's address (Terraform names it after `with` \
+         in this error), and apply:\n\n{}\n\nOn Terraform before 1.5: terraform import {type_name}.<name> {}\n\nOr set \
          `{ADOPT_EXISTING} = true` in the provider block (or {ADOPT_EXISTING_ENV}=true): an \
          existing object that matches every configured attribute is then adopted instead of \
          refused.",
@@ -126,7 +126,8 @@ pub struct Existing<'a> {
     pub type_name: &'a str,
     /// What it is, e.g. "API-only user".
     pub what: &'a str,
-    /// How it is named in messages, e.g. `"crm-sync@example.com"` or `"Lead Sync" (id 101)`.
+    /// How it is named in messages, its id included, e.g. `"crm-sync@example.com"` or
+    /// `"Lead Sync" (id 101)`.
     pub label: String,
     /// The id `terraform import` takes.
     pub id: String,
@@ -138,12 +139,12 @@ pub fn adopted_warning(existing: &Existing<'_>) -> Diagnostic {
         type_name,
         what,
         label,
-        id,
+        ..
     } = existing;
     Diagnostic::warning(
         format!("Adopted an existing {what}"),
         format!(
-            "Marketo already had the {what} {label} (id {id}) when Terraform asked to create it, \
+            "Marketo already had the {what} {label} when Terraform asked to create it, \
              and it matches every configured attribute, so it was recorded in the state as \
              created instead of failing: the provider setting `{ADOPT_EXISTING}` is on. This is \
              what happens when an earlier apply was interrupted after Marketo made the object but \

@@ -44,9 +44,9 @@ async fn identical_objects_are_adopted_and_different_ones_refused() {
     // Without the setting: refused, with the id to import.
     let other = Terraform::new(&emu);
     other.config(&config("", "made first", "Ada"));
-    let text = other
-        .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
-        .flat();
+    let out = other.fails(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    eprintln!("without adopt_existing:\n{}", out.text());
+    let text = out.flat();
     assert!(
         text.contains("A role with this name already exists"),
         "{text}"
@@ -87,7 +87,9 @@ async fn identical_objects_are_adopted_and_different_ones_refused() {
         "made first",
         "Ada",
     ));
-    let text = adopting.apply().flat();
+    let out = adopting.apply();
+    eprintln!("with adopt_existing:\n{}", out.text());
+    let text = out.flat();
     for what in ["role", "API-only user", "custom service"] {
         assert!(
             text.contains(&format!("Adopted an existing {what}")),
