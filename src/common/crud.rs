@@ -80,9 +80,7 @@ impl<M> Failed<M> {
             state: Some(state),
         }
     }
-}
 
-impl<M> Failed<M> {
     /// A create that did not make the object but found it, identical, and recorded it (an object
     /// adopted under the provider's `adopt_existing`, issue 12): `state` is recorded and the
     /// apply succeeds, showing `warnings` (which must hold no error).

@@ -1,7 +1,7 @@
 //! Crash safety (issue 12): `kill -9` of the whole Terraform process group (Terraform and the
 //! provider) at a point during an apply of 20 users and 20 services (and the role they hold),
 //! against an emulator with Marketo's limits on; then ONE apply with `adopt_existing = true`
-//! converges: nothing duplicated (objects counted by name), no orphan (every object Marketo has
+//! (`MARKETO_ADOPT_EXISTING=true`) converges: nothing duplicated (objects counted by name), no orphan (every object Marketo has
 //! is in the state), and a plan after it shows no changes.
 //!
 //! A normal run samples two kill points; `CRASH_POINTS=10` spreads ten over the apply. Each
@@ -56,8 +56,8 @@ fn marketo_objects(emu: &EmulatorHandle) -> BTreeSet<(&'static str, String)> {
     out
 }
 
-/// The objects a state file records, as (type, id); `None` when the file is missing or empty,
-/// an error text when it cannot be read as a state.
+/// The objects a state file records, as (type, id): none for an empty file, an error text when
+/// it cannot be read as a state.
 fn state_objects(text: &str) -> Result<BTreeSet<(&'static str, String)>, String> {
     let mut out = BTreeSet::new();
     if text.trim().is_empty() {
@@ -80,6 +80,7 @@ fn state_objects(text: &str) -> Result<BTreeSet<(&'static str, String)>, String>
     Ok(out)
 }
 
+/// The objects `terraform.tfstate` records; none when there is no such file yet.
 fn read_state(tf: &Terraform) -> Result<BTreeSet<(&'static str, String)>, String> {
     match std::fs::read_to_string(tf.dir().join("terraform.tfstate")) {
         Ok(text) => state_objects(&text),
