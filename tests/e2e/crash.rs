@@ -25,11 +25,11 @@ const ROLE: &str = "Crash Role";
 /// Kill points are time offsets from the moment Marketo made the apply's first object (so that
 /// Terraform's start and plan, whose length varies with the machine's load, do not move them),
 /// spread over this span: an uninterrupted apply of this configuration makes its 41 objects in
-/// about 0.6 s here (1.0 to 1.6 s after Terraform starts), with Marketo's limits on.
+/// 0.4 to 0.6 s here (0.7 to 1.6 s after Terraform starts), with Marketo's limits on.
 const FIRST_KILL: Duration = Duration::from_millis(25);
-const LAST_KILL: Duration = Duration::from_millis(550);
-/// The two points of a normal run: early (the role and a few users) and mid-way.
-const SAMPLE: [Duration; 2] = [Duration::from_millis(150), Duration::from_millis(500)];
+const LAST_KILL: Duration = Duration::from_millis(450);
+/// The two points of a normal run: early (the role and the first users) and mid-way.
+const SAMPLE: [Duration; 2] = [Duration::from_millis(100), Duration::from_millis(300)];
 
 fn config() -> String {
     format!(
