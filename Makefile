@@ -36,6 +36,11 @@ test: tools lint ## lint, every test, the Terraform suite on every core found, t
 	scripts/test.sh
 	scripts/release-check.sh --host
 
+.PHONY: fuzz
+fuzz: ## the property tests (codecs; Marketo's answers) with 100000 cases each instead of the 256 of a normal cargo test
+	PROPTEST_CASES=$${PROPTEST_CASES:-100000} $(CARGO) test --release -p tfplugin6 --lib codec::fuzz
+	PROPTEST_CASES=$${PROPTEST_CASES:-100000} $(CARGO) test --release -p marketo-client --lib client::fuzz
+
 .PHONY: demo
 demo: tools build ## start the emulator, apply examples/quickstart with Terraform 1.15.5, show the result
 	scripts/demo.sh up

@@ -46,6 +46,7 @@ struct ProviderModel {
     max_concurrent_calls: Attr<Number>,
     request_timeout: Attr<Number>,
     max_retries: Attr<Number>,
+    adopt_existing: Attr<bool>,
 }
 
 impl ProviderModel {
@@ -416,6 +417,21 @@ fn provider_schema() -> Schema {
                  default 30). Reads are then retried; a create is looked up before it is sent \
                  again.",
             ))
+            .attribute(
+                Attribute::new(crate::common::conflict::ADOPT_EXISTING, Type::Bool)
+                    .optional()
+                    .description(format!(
+                        "When a create finds that Marketo already has the object (the same user \
+                         email or userid, role name or service display name) and the object \
+                         matches every configured attribute, record it in the state as created, \
+                         with a warning, instead of failing (default `false`). This makes an \
+                         apply that was interrupted after Marketo made objects but before \
+                         Terraform saved them converge on the next apply. An object that differs \
+                         in any attribute is still an error, which lists the differences. \
+                         Environment: `{}`.",
+                        crate::common::conflict::ADOPT_EXISTING_ENV
+                    )),
+            )
             .attribute(number(
                 &settings::MAX_RETRIES,
                 "How many times a failed call is retried after throttling or a transient failure \
@@ -545,6 +561,10 @@ impl Provider for MarketoProvider {
         );
         settings::apply_numbers(&model, &mut config, &mut diags);
         config.extra_roots = settings::trust_roots(&model, &mut diags);
+        match settings::adopt_existing(&model) {
+            Ok(adopt) => self.shared.set_adopt_existing(adopt),
+            Err(d) => diags.push(d),
+        }
         if diags.has_errors() {
             return diags;
         }

@@ -14,6 +14,10 @@ provider "marketo" {
   munchkin_id   = "123-ABC-456" # or: endpoint = "https://123-ABC-456.mktorest.com"
   client_id     = var.marketo_client_id
   client_secret = var.marketo_client_secret
+
+  # After an interrupted apply, adopt the objects Marketo already has that match the
+  # configuration exactly, instead of failing with "already exists" (MARKETO_ADOPT_EXISTING):
+  # adopt_existing = true
 }
 
 variable "marketo_client_id" {

@@ -121,6 +121,13 @@ impl<M> Failed<M> {
             state: Some(state),
         }
     }
+
+    /// A create that did not make the object but found it, identical, and recorded it (an object
+    /// adopted under the provider's `adopt_existing`, issue 12): `state` is recorded and the
+    /// apply succeeds, showing `warnings` (which must hold no error).
+    pub fn adopted(state: M, warnings: Diagnostics) -> Failed<M> {
+        Failed::with_state(warnings, state)
+    }
 }
 
 impl<M> From<Diagnostic> for Failed<M> {

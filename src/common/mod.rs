@@ -4,6 +4,7 @@
 //! fields and Terraform's values.
 
 pub mod checks;
+pub mod conflict;
 pub mod crud;
 pub mod list;
 pub mod plan_checks;

@@ -1,6 +1,7 @@
 //! The configured Marketo client that the provider hands to every resource and data source.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::marketo::Client;
 use crate::plugin::{Context, Diagnostic, Diagnostics};
@@ -11,6 +12,9 @@ pub struct Shared {
     client: OnceLock<Client>,
     /// The instance's lists, as the plan-time checks last read them (issue 12).
     pub(crate) lists: super::plan_checks::Lists,
+    /// The provider's `adopt_existing` (issue 12): a create that conflicts with an identical
+    /// object adopts it.
+    adopt_existing: AtomicBool,
 }
 
 impl Shared {
@@ -31,5 +35,15 @@ impl Shared {
     /// the first client.
     pub fn set_client(&self, client: Client) {
         let _ = self.client.set(client);
+    }
+
+    /// Records the provider's `adopt_existing` setting.
+    pub fn set_adopt_existing(&self, adopt: bool) {
+        self.adopt_existing.store(adopt, Ordering::SeqCst);
+    }
+
+    /// Whether a create that conflicts with an identical existing object adopts it.
+    pub fn adopt_existing(&self) -> bool {
+        self.adopt_existing.load(Ordering::SeqCst)
     }
 }

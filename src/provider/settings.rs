@@ -214,6 +214,38 @@ pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Ve
     roots
 }
 
+/// `adopt_existing` (issue 12): the block's value, else `MARKETO_ADOPT_EXISTING` (`true` /
+/// `false`, `1` / `0`), else false. An unknown value is an error, as for every setting.
+pub(super) fn adopt_existing(config: &ProviderModel) -> Result<bool, Diagnostic> {
+    use crate::common::conflict::{ADOPT_EXISTING, ADOPT_EXISTING_ENV};
+    match &config.adopt_existing {
+        Attr::Unknown => Err(unknown_error(ADOPT_EXISTING, ADOPT_EXISTING_ENV)),
+        Attr::Known(v) => Ok(*v),
+        Attr::Null => match std::env::var(ADOPT_EXISTING_ENV) {
+            Ok(text) => parse_bool(&text).ok_or_else(|| {
+                Diagnostic::error(
+                    "Invalid provider setting",
+                    format!(
+                        "`{ADOPT_EXISTING}` must be true or false. It came from the environment \
+                         variable {ADOPT_EXISTING_ENV} = {text:?}."
+                    ),
+                )
+                .at(AttributePath::root(ADOPT_EXISTING))
+            }),
+            Err(_) => Ok(false),
+        },
+    }
+}
+
+/// An environment variable's boolean: `true` / `false`, `1` / `0` (any case); empty is false.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
 /// How the endpoint was named, for messages about reaching it.
 #[derive(Debug)]
 pub(super) enum Named {
@@ -353,5 +385,40 @@ pub(super) fn check_plain_settings(config: &ProviderModel, diags: &mut Diagnosti
                  for a stray newline where it was pasted."
                 .to_string(),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adopt_existing_from_the_block() {
+        let mut m = ProviderModel {
+            adopt_existing: Attr::Known(true),
+            ..ProviderModel::default()
+        };
+        assert_eq!(adopt_existing(&m).ok(), Some(true));
+        m.adopt_existing = Attr::Known(false);
+        assert_eq!(adopt_existing(&m).ok(), Some(false));
+        m.adopt_existing = Attr::Unknown;
+        let d = adopt_existing(&m).unwrap_err();
+        assert_eq!(d.attribute, Some(AttributePath::root("adopt_existing")));
+        assert!(d.detail.contains("MARKETO_ADOPT_EXISTING"), "{}", d.detail);
+    }
+
+    #[test]
+    fn adopt_existing_spellings() {
+        for (text, want) in [
+            ("true", Some(true)),
+            ("TRUE", Some(true)),
+            ("1", Some(true)),
+            (" false ", Some(false)),
+            ("0", Some(false)),
+            ("", Some(false)),
+            ("yes please", None),
+        ] {
+            assert_eq!(parse_bool(text), want, "{text:?}");
+        }
     }
 }

@@ -23,6 +23,7 @@ use crate::plugin::model::{Attr, Set};
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod list;
+mod conflict;
 mod model;
 
 use model::schema;
@@ -338,6 +339,13 @@ impl CrudResource for ApiOnlyRole {
         };
         match client.create_role(&role).await {
             Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(conflict::on_create_conflict(
+                client,
+                self.shared.adopt_existing(),
+                config,
+                &name,
+            )
+            .await),
             Err(e) => Err(write_error(&format!("creating the role \"{name}\""), &name, &e).into()),
         }
     }

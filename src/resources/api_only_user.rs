@@ -21,6 +21,7 @@ use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Number, Sch
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod list;
+mod conflict;
 mod model;
 
 use model::schema;
@@ -294,6 +295,27 @@ async fn settle(
         .map_err(|e| api_error(&format!("reading the user \"{}\"", found.userid()), &e))
 }
 
+/// The error of a user Marketo will not delete because it owns a custom service (611). A
+/// service cannot move to another user (a new `api_only_user` replaces it), so the way out is to
+/// delete the service first, or to keep the user.
+fn owns_a_service(userid: &str, held_by: &str, e: &marketo::Error) -> Diagnostic {
+    Diagnostic::error(
+        "The user still owns a custom service",
+        format!(
+            "Marketo refuses to delete \"{userid}\" because {held_by} belongs to it ({e}). Marketo \
+             cannot move a service to another user, so the service has to be deleted first (its \
+             Client ID and Secret then stop working), or the user kept:\n\n\
+             - a service managed in this configuration is deleted before its user only when its \
+             api_only_user refers to this resource (marketo_api_only_user.<name>.userid) instead \
+             of repeating the userid as text; otherwise destroy it first: terraform destroy \
+             -target=marketo_custom_service.<name>;\n\
+             - a service managed in another configuration: destroy it there first;\n\
+             - a service made outside Terraform: delete it in Admin > Integration > LaunchPoint, \
+             or keep the user and stop managing it here: terraform state rm {TYPE_NAME}.<name>."
+        ),
+    )
+}
+
 fn text(v: &Attr<String>) -> Option<String> {
     v.known().cloned()
 }
@@ -385,16 +407,16 @@ impl CrudResource for ApiOnlyUser {
         };
         if let Err(e) = client.invite_user(&invite).await {
             let diag = match e.kind() {
-                ErrorKind::AlreadyExists => Diagnostic::error(
-                    "The user already exists in Marketo",
-                    format!(
-                        "Marketo already has a user with the email or userid \"{}\" ({e}). To \
-                         manage it with Terraform, import it: terraform import {TYPE_NAME}.<name> {}",
-                        invite.userid.as_deref().unwrap_or(&email),
-                        invite.userid.as_deref().unwrap_or(&email),
-                    ),
-                )
-                .at(AttributePath::root("email")),
+                ErrorKind::AlreadyExists => {
+                    return Err(conflict::on_create_conflict(
+                        client,
+                        self.shared.adopt_existing(),
+                        config,
+                        &invite,
+                        &e,
+                    )
+                    .await);
+                }
                 ErrorKind::Validation => api_error_at(
                     &format!("inviting the API-only user \"{email}\""),
                     &e,
@@ -571,17 +593,7 @@ impl CrudResource for ApiOnlyUser {
                 } else {
                     format!("the LaunchPoint custom service {}", owners.join(", "))
                 };
-                Err(Diagnostic::error(
-                    "The user still owns a custom service",
-                    format!(
-                        "Marketo refuses to delete \"{userid}\" because {held_by} belongs to \
-                             it ({e}). Delete the service first. When the service is managed by \
-                             Terraform, set its api_only_user to {TYPE_NAME}.<name>.userid (a \
-                             reference, not a literal string): Terraform then deletes the service \
-                             before the user."
-                    ),
-                )
-                .into())
+                Err(owns_a_service(&userid, &held_by, &e).into())
             }
             Err(e) => Err(api_error(&format!("deleting the user \"{userid}\""), &e).into()),
         }

@@ -20,6 +20,7 @@ use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod list;
+mod conflict;
 mod model;
 
 use model::schema;
@@ -271,6 +272,12 @@ impl CrudResource for CustomService {
         };
         match client.create_service(&new).await {
             Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                Err(
+                    conflict::on_create_conflict(client, self.shared.adopt_existing(), config)
+                        .await,
+                )
+            }
             Err(e) => Err(write_error(
                 &format!("creating the custom service \"{}\"", new.display_name),
                 config,

@@ -3,7 +3,9 @@
 
 mod bad_input;
 mod call_budget;
+mod adopt;
 mod connection;
+mod crash;
 mod data_sources;
 mod faults;
 mod generate;

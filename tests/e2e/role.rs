@@ -256,8 +256,13 @@ async fn validation_and_refusals() {
     let text = tf
         .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
         .flat();
+    // Issue 12: a ready-to-paste `import` block naming the existing role's id.
     assert!(
-        text.contains("terraform import marketo_api_only_role.<name> \"Emulator API Admin\""),
+        text.contains("import { to = marketo_api_only_role.<name> id = \"101\" }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("terraform import marketo_api_only_role.<name> 101"),
         "{text}"
     );
     assert!(created_roles(&emu).is_empty(), "{:?}", created_roles(&emu));

@@ -222,7 +222,7 @@ async fn refusals_point_at_the_attribute() {
         .fails(&["apply", "-auto-approve", "-input=false", "-no-color"])
         .flat();
     assert!(
-        text.contains("terraform import marketo_custom_service"),
+        text.contains("to = marketo_custom_service.<name> id = \"1\""),
         "{text}"
     );
     assert!(!text.contains(emu.client_secret()), "{text}");

@@ -260,9 +260,34 @@ async fn existing_user_is_refused_with_an_import_hint() {
         .flat();
     assert!(text.contains("already exists"), "{text}");
     assert!(
-        text.contains("terraform import marketo_api_only_user."),
+        text.contains("terraform import marketo_api_only_user.<name> taken@example.com"),
         "{text}"
     );
+    // Issue 12: a ready-to-paste `import` block naming the existing user's userid; pasted into
+    // the configuration (with the address filled in), it adopts the user on Terraform 1.5+.
+    let block =
+        "import {\n    to = marketo_api_only_user.<name>\n    id = \"taken@example.com\"\n  }";
+    assert!(
+        text.contains(&block.split_whitespace().collect::<Vec<_>>().join(" ")),
+        "{text}"
+    );
+    if support::terraform::at_least(1, 5) {
+        other.config(&format!(
+            "{}\n{}\n",
+            user_config("taken@example.com", "A", &[(STANDARD_USER, 0)], ""),
+            block
+                .replace("<name>", "u")
+                .replace("\n    ", "\n  ")
+                .replace("\n  }", "\n}")
+        ));
+        other.apply();
+        assert_eq!(
+            other.attrs("marketo_api_only_user.u")["userid"],
+            "taken@example.com"
+        );
+        other.assert_no_changes();
+        other.ok(&["state", "rm", "marketo_api_only_user.u"]);
+    }
     tf.destroy();
 }
 
@@ -324,7 +349,13 @@ async fn deleting_a_user_that_owns_a_service_names_the_service() {
         .fails(&["destroy", "-auto-approve", "-input=false", "-no-color"])
         .flat();
     assert!(text.contains("Made in the UI"), "{text}");
-    assert!(text.contains("Delete the service first"), "{text}");
+    assert!(text.contains("Admin > Integration > LaunchPoint"), "{text}");
+    assert!(
+        text.contains("terraform state rm marketo_api_only_user"),
+        "{text}"
+    );
+    // Marketo cannot move a service: no advice to change its api_only_user (issue 12).
+    assert!(!text.contains("set its api_only_user"), "{text}");
     assert!(find(&emu, email).is_some(), "nothing deleted");
     client
         .delete_service(service.service.id)

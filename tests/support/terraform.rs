@@ -256,6 +256,7 @@ impl Terraform {
             "MARKETO_MAX_CALLS_PER_20_SECONDS",
             "MARKETO_MAX_CONCURRENT_CALLS",
             "MARKETO_CA_CERTIFICATE_FILE",
+            "MARKETO_ADOPT_EXISTING",
             "SSL_CERT_FILE",
             "SSL_CERT_DIR",
             "HTTPS_PROXY",

@@ -6,6 +6,8 @@
 
 mod body;
 mod coalesce;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod issue;
 mod quota;

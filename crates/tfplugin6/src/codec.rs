@@ -13,6 +13,8 @@
 //! `msgpack` and `json` each turn bytes into a [`Value`] of a given [`Type`] and back; the error
 //! type is `crate::error`'s, shared with [`crate::value`].
 
+#[cfg(test)]
+mod fuzz;
 mod json;
 mod msgpack;
 #[cfg(test)]
