@@ -212,18 +212,32 @@ fn clash_diagnostic(
     name: &str,
     id: i64,
     theirs: &str,
-    import: &str,
-    key: &str,
+    type_name: &str,
+    adopting: bool,
 ) -> Diagnostic {
+    if adopting {
+        // `adopt_existing`: the create adopts the object if it is identical, and refuses it,
+        // listing the differences, otherwise; the plan says which object that is.
+        return Diagnostic::warning(
+            format!("A {what} with this name already exists"),
+            format!(
+                "Marketo already has a {what} named \"{}\" (id {id}). With `adopt_existing` the \
+                 apply adopts it if it matches this configuration, and refuses it, listing the \
+                 differences, if it does not.",
+                checks::escaped(theirs),
+            ),
+        )
+        .at(AttributePath::root(attr));
+    }
     Diagnostic::error(
         format!("A {what} with this name already exists"),
         format!(
             "Marketo already has a {what} named \"{}\" (id {id}), and {what} names are unique \
              regardless of case, so `{attr}` = \"{}\" would be refused when applied. Choose \
-             another name, or manage the existing {what} with Terraform: terraform import \
-             {import} {key}",
+             another name, or manage the existing {what} with Terraform. {}",
             checks::escaped(theirs),
             checks::escaped(name),
+            super::conflict::import_hint(type_name, &id.to_string()),
         ),
     )
     .at(AttributePath::root(attr))
@@ -258,8 +272,8 @@ pub async fn check_role_name(
                     name,
                     id,
                     theirs,
-                    "marketo_api_only_role.<name>",
-                    &format!("\"{}\"", checks::escaped(theirs)),
+                    "marketo_api_only_role",
+                    own_id.is_none() && shared.adopt_existing(),
                 )
                 .into_diagnostics();
             }
@@ -300,8 +314,8 @@ pub async fn check_service_name(
                     name,
                     id,
                     theirs,
-                    "marketo_custom_service.<name>",
-                    &id.to_string(),
+                    "marketo_custom_service",
+                    own_id.is_none() && shared.adopt_existing(),
                 )
                 .into_diagnostics();
             }
@@ -394,23 +408,31 @@ mod tests {
             "dup",
             7,
             "Dup",
-            "marketo_api_only_role.<name>",
-            "\"Dup\"",
+            "marketo_api_only_role",
+            false,
         );
+        assert_eq!(d.severity, crate::plugin::Severity::Error);
         assert_eq!(d.attribute, Some(AttributePath::root("name")));
         assert!(d.detail.contains("named \"Dup\" (id 7)"), "{}", d.detail);
         assert!(
             d.detail
-                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
+                .contains("import {\n    to = marketo_api_only_role.<name>\n    id = \"7\""),
             "{}",
             d.detail
         );
-        assert!(
-            d.detail
-                .contains("terraform import marketo_api_only_role.<name> \"Dup\""),
-            "{}",
-            d.detail
+        assert!(d.detail.contains("adopt_existing = true"), "{}", d.detail);
+        // With `adopt_existing`, a create that meets the name is a warning: the apply decides.
+        let w = clash_diagnostic(
+            "role",
+            "name",
+            "dup",
+            7,
+            "Dup",
+            "marketo_api_only_role",
+            true,
         );
+        assert_eq!(w.severity, crate::plugin::Severity::Warning);
+        assert!(w.detail.contains("adopt_existing"), "{}", w.detail);
     }
 
     /// A provider configured against `emu`.

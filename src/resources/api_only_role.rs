@@ -22,8 +22,8 @@ use crate::marketo::{
 use crate::plugin::model::{Attr, Set};
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
-mod list;
 mod conflict;
+mod list;
 mod model;
 
 use model::schema;

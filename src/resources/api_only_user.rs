@@ -20,8 +20,8 @@ use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
-mod list;
 mod conflict;
+mod list;
 mod model;
 
 use model::schema;

@@ -19,8 +19,8 @@ use crate::marketo::{self, Client, ErrorKind, NewService, ServiceDetail, Service
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
-mod list;
 mod conflict;
+mod list;
 mod model;
 
 use model::schema;

@@ -1,9 +1,9 @@
 //! End-to-end tests: a real Terraform core (see `support::terraform`) drives the provider binary
 //! against an in-process emulator, and each step is checked against the emulator's state.
 
+mod adopt;
 mod bad_input;
 mod call_budget;
-mod adopt;
 mod connection;
 mod crash;
 mod data_sources;
