@@ -136,3 +136,101 @@ async fn ctrl_c_during_a_create_records_the_object_and_makes_no_duplicate() {
         "the second apply created nothing"
     );
 }
+
+/// The processes whose parent is `pid` (Linux: `/proc/<pid>/task/<tid>/children`).
+fn children(pid: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return found;
+    };
+    for task in tasks.flatten() {
+        let text = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        found.extend(text.split_whitespace().map(str::to_string));
+    }
+    found
+}
+
+/// True while `pid` runs (a zombie waiting to be reaped does not).
+fn running(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                != Some("Z")
+        })
+        .unwrap_or(false)
+}
+
+/// `kill -9` of Terraform alone (not its process group) during an apply: the provider it started
+/// gets no `Shutdown`, notices that its parent is gone, and exits instead of living on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_exits_when_terraform_is_killed() {
+    if !std::path::Path::new("/proc/self/task").exists() {
+        eprintln!("skipped: no /proc to find the provider by");
+        return;
+    }
+    let emu = support::emulator().await;
+    let relay = net::slow_creates(
+        emu.base_url(),
+        "/userservice/management/v1/roles/create.json",
+        Duration::from_secs(60),
+    )
+    .await;
+    let mut tf = Terraform::new(&emu);
+    tf.set_env("MARKETO_ENDPOINT", &relay.url);
+    tf.config(
+        "resource \"marketo_api_only_role\" \"r\" {\n  name        = \"Killed Sync\"\n  permissions = [\"Read-Write Lead\"]\n}\n",
+    );
+    let mut child = tf.spawn(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let pid = child.id().to_string();
+    let start = Instant::now();
+    while !relay.applied.load(Ordering::SeqCst) {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "terraform exited before the create was sent"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the role create never reached the emulator"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The provider: a process Terraform started (Terraform 1.0 runs under panicwrap, whose
+    // child is the real Terraform: look one level further down).
+    let is_provider = |p: &String| {
+        std::fs::read(format!("/proc/{p}/cmdline"))
+            .is_ok_and(|c| String::from_utf8_lossy(&c).contains("terraform-provider-marketo"))
+    };
+    let mut candidates = children(&pid);
+    candidates.extend(children(&pid).iter().flat_map(|c| children(c)));
+    let provider = candidates
+        .into_iter()
+        .find(is_provider)
+        .expect("the provider runs under Terraform");
+    assert!(running(&provider));
+
+    // SIGKILL to the Terraform processes only; the provider is left to notice.
+    let mut terraform = vec![pid.clone()];
+    terraform.extend(children(&pid).into_iter().filter(|p| !is_provider(p)));
+    for p in &terraform {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", p])
+            .status();
+    }
+    let _ = child.wait();
+    let killed = Instant::now();
+    while running(&provider) && killed.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let still = running(&provider);
+    let stat = std::fs::read_to_string(format!("/proc/{provider}/stat")).unwrap_or_default();
+    if still {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &provider])
+            .status();
+    }
+    assert!(
+        !still,
+        "the provider still runs 10 s after Terraform ({terraform:?}) was killed: {stat}"
+    );
+}

@@ -129,7 +129,8 @@ async fn query_lists_generates_imports_and_plans_clean() {
     assert_eq!(before.services.len(), after.services.len());
 }
 
-/// On an instance without the admin endpoints, users still list; services cannot, and say why.
+/// On an instance without the admin endpoints, users and roles still list; services and whole
+/// roles cannot, and say why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_on_an_instance_without_admin_endpoints_says_so() {
     if !terraform::at_least(1, 14) {
@@ -165,4 +166,29 @@ async fn query_on_an_instance_without_admin_endpoints_says_so() {
     );
     assert!(text.contains("Admin endpoints"), "{text}");
     assert!(proxy.refused_calls() >= 1);
+
+    // Roles list from the published roles.json; their permissions need the role endpoint.
+    support::client(&emu)
+        .create_role(&NewRole {
+            name: "Made by hand".into(),
+            description: None,
+            permissions: vec!["Read-Only Lead".into()],
+        })
+        .await
+        .expect("role");
+    tf.write(
+        "users.tfquery.hcl",
+        "list \"marketo_api_only_role\" \"roles\" {\n  provider = marketo\n}\n",
+    );
+    let out = tf.ok(&["query", "-no-color"]);
+    assert!(out.stdout.contains("Made by hand"), "{}", out.text());
+    tf.write(
+        "users.tfquery.hcl",
+        "list \"marketo_api_only_role\" \"roles\" {\n  provider         = marketo\n  include_resource = true\n}\n",
+    );
+    let text = tf.fails(&["query", "-no-color"]).flat();
+    assert!(
+        text.contains("This Marketo instance exposes no role management"),
+        "{text}"
+    );
 }

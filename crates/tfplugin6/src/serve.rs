@@ -181,8 +181,11 @@ fn init_logging(debug: bool, targets: &[&str]) {
             other => EnvFilter::new(other),
         },
     };
-    // A subscriber may already be installed (embedding, tests): keep it.
+    // A subscriber may already be installed (embedding, tests): keep it. A log line that cannot
+    // be written (Terraform gone, its end of the stderr pipe closed) is dropped: by default the
+    // subscriber reports that with `eprintln!`, which panics on the same closed pipe.
     let _ = tracing_subscriber::fmt()
+        .log_internal_errors(false)
         .with_writer(io::stderr)
         .with_ansi(false)
         .with_env_filter(filter)
@@ -281,8 +284,9 @@ fn watch_parent(shutdown: CancellationToken) {
                     _ = tokio::time::sleep(PARENT_POLL) => {}
                 }
                 if std::os::unix::process::parent_id() != parent {
-                    tracing::warn!("the process that started the provider is gone; shutting down");
+                    // Cancel first: stderr may be a pipe nobody reads any more.
                     shutdown.cancel();
+                    tracing::warn!("the process that started the provider is gone; shutting down");
                     return;
                 }
             }
