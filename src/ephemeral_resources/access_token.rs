@@ -152,7 +152,8 @@ impl ModelDataSource for AccessToken {
             .await
             .map_err(|e| Diagnostics::from(api_error("obtaining an access token", &e)))?;
         let expires_in = i64::try_from(info.expires_in).unwrap_or(i64::MAX);
-        let expires_at = chrono::Utc::now() + chrono::Duration::seconds(expires_in.min(1 << 31));
+        let expires_at =
+            crate::marketo::now_utc() + chrono::Duration::seconds(expires_in.min(1 << 31));
         Ok(TokenModel {
             access_token: Attr::Known(info.token.expose().to_string()),
             expires_in: Attr::Known(Number::from_i64(expires_in)),
