@@ -161,7 +161,13 @@ impl Terraform {
         let rc = dir.path().join("terraformrc");
         std::fs::write(&rc, format!("provider_installation {{\n{installation}}}\n"))
             .expect("write terraformrc");
+        // Each working directory gets its own temporary directory, so the provider's call-budget
+        // file (one per instance) is neither left in /tmp nor shared with an earlier test's
+        // emulator that had the same port.
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).expect("temp dir for the run");
         let env = vec![
+            ("TMPDIR".into(), tmp.display().to_string()),
             ("TF_CLI_CONFIG_FILE".into(), rc.display().to_string()),
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("TF_IN_AUTOMATION".into(), "1".into()),
