@@ -562,26 +562,7 @@ impl<R: CrudResource> Resource for Crud<R> {
     }
 
     async fn upgrade_state(&self, version: i64, raw: RawState) -> Result<Value, Diagnostics> {
-        let RawState::Json(json) = raw else {
-            return Err(Diagnostic::error(
-                "Unsupported state format",
-                format!(
-                    "The stored state of {} is in the flatmap format of Terraform 0.11 and \
-                     earlier, which this provider does not read.",
-                    R::TYPE_NAME
-                ),
-            )
-            .into());
-        };
-        let value = Value::from_json(&json, &R::schema().value_type()).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "Unable to read the stored state",
-                format!(
-                    "The stored state of {} (schema version {version}) could not be decoded: {e}",
-                    R::TYPE_NAME
-                ),
-            ))
-        })?;
+        let value = raw.decode(R::TYPE_NAME, &R::schema().value_type())?;
         if value.is_null() {
             return Ok(value);
         }

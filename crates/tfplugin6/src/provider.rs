@@ -12,7 +12,7 @@ use super::ephemeral::EphemeralResource;
 use super::identity::IdentitySchema;
 use super::list::ListResource;
 use super::schema::Schema;
-use super::value::Value;
+use super::value::{Type, Value};
 
 /// Passed to every call that may do remote work. Its cancellation token is
 /// cancelled when Terraform calls `StopProvider` (on Ctrl-C); calls started
@@ -92,6 +92,31 @@ pub enum RawState {
     Json(Vec<u8>),
     /// The legacy flatmap of Terraform 0.11 and earlier.
     Flatmap(BTreeMap<String, String>),
+}
+
+impl RawState {
+    /// The stored state decoded with the current schema's type `ty` (attributes the schema no
+    /// longer has are dropped); flatmap state is refused. `type_name` names the resource in the
+    /// diagnostics.
+    pub fn decode(self, type_name: &str, ty: &Type) -> Result<Value, Diagnostics> {
+        match self {
+            RawState::Json(bytes) => Value::from_json(&bytes, ty).map_err(|e| {
+                Diagnostic::error(
+                    "Unable to read the stored state",
+                    format!("The stored state of {type_name} could not be decoded: {e}"),
+                )
+                .into()
+            }),
+            RawState::Flatmap(_) => Err(Diagnostic::error(
+                "Unsupported state format",
+                format!(
+                    "The stored state of {type_name} is in the flatmap format of Terraform 0.11 \
+                     and earlier, which this provider does not read."
+                ),
+            )
+            .into()),
+        }
+    }
 }
 
 /// `ReadResource`.
@@ -397,19 +422,7 @@ pub trait Resource: Send + Sync + 'static {
     /// shape: it decodes the JSON with the current schema type (dropping
     /// attributes the schema no longer has); flatmap state is refused.
     async fn upgrade_state(&self, _version: i64, raw: RawState) -> Result<Value, Diagnostics> {
-        match raw {
-            RawState::Json(bytes) => Value::from_json(&bytes, &self.schema().value_type()).map_err(|e| {
-                Diagnostic::error("Unable to read the stored state", format!("The stored state of {} could not be decoded: {e}", self.type_name())).into()
-            }),
-            RawState::Flatmap(_) => Err(Diagnostic::error(
-                "Unsupported state format",
-                format!(
-                    "The stored state of {} is in the flatmap format of Terraform 0.11 and earlier, which this provider does not read.",
-                    self.type_name()
-                ),
-            )
-            .into()),
-        }
+        raw.decode(self.type_name(), &self.schema().value_type())
     }
 
     /// Refreshes the state from the remote object.

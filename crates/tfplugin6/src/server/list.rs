@@ -19,6 +19,7 @@ use crate::value::{Type, Value};
 /// Results buffered between the listing and the stream to Terraform.
 const BUFFER: usize = 32;
 
+#[derive(Clone)]
 pub(super) struct Entry {
     list: Arc<dyn ListResource>,
     /// The `config` block's type.
@@ -120,12 +121,7 @@ pub(super) fn run(entry: &Entry, ctx: Context, req: pb::list_resource::Request) 
     let (tx, rx) = mpsc::channel(BUFFER);
     let list = entry.list.clone();
     tokio::spawn(async move { list.list(&ctx, lreq, sink).await });
-    let e = Entry {
-        list: entry.list.clone(),
-        ty: entry.ty.clone(),
-        identity_ty: entry.identity_ty.clone(),
-        resource_ty: entry.resource_ty.clone(),
-    };
+    let e = entry.clone();
     let limit = req.limit;
     tokio::spawn(async move {
         let mut found = 0i64;
