@@ -104,14 +104,18 @@ async fn generated_configuration_applies_with_no_changes() {
     // refuses to delete a user owning a service, or a role a user holds). Turning the literals
     // into references, as the docs advise, changes nothing in the plan and orders the destroy.
     let generated = std::fs::read_to_string(tf.dir().join("generated.tf")).expect("read");
-    let role_line = format!("role_id      = {}", role.role.id);
-    assert!(generated.contains(&role_line), "{generated}");
-    let referenced = generated
-        .replace(
-            "api_only_user = \"hand@example.com\"",
-            "api_only_user = marketo_api_only_user.u.userid",
-        )
-        .replace(&role_line, "role_id      = marketo_api_only_role.r.id");
+    let referenced = set_attribute(
+        &generated,
+        "api_only_user",
+        "\"hand@example.com\"",
+        "marketo_api_only_user.u.userid",
+    );
+    let referenced = set_attribute(
+        &referenced,
+        "role_id",
+        &role.role.id.to_string(),
+        "marketo_api_only_role.r.id",
+    );
     tf.write("generated.tf", &referenced);
     tf.assert_no_changes();
     tf.destroy();
@@ -127,4 +131,30 @@ async fn generated_configuration_applies_with_no_changes() {
             .all(|u| u.email_address != "hand@example.com")
     );
     assert!(snap.roles.iter().all(|r| r.name != "Made by hand"));
+}
+
+/// Replaces the value of every `key = was` line (however `terraform fmt` aligned its `=`)
+/// with `now`, and fails the test unless exactly one line was replaced: a replacement that
+/// silently matches nothing would leave the destroy unordered.
+fn set_attribute(hcl: &str, key: &str, was: &str, now: &str) -> String {
+    let mut replaced = 0;
+    let lines: Vec<String> = hcl
+        .lines()
+        .map(|line| {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            match body.strip_prefix(key).and_then(|rest| {
+                let rest = rest.trim_start();
+                rest.strip_prefix('=').map(str::trim)
+            }) {
+                Some(value) if value == was => {
+                    replaced += 1;
+                    format!("{indent}{key} = {now}")
+                }
+                _ => line.to_owned(),
+            }
+        })
+        .collect();
+    assert_eq!(replaced, 1, "`{key} = {was}` once in:\n{hcl}");
+    lines.join("\n") + "\n"
 }
