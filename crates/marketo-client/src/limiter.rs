@@ -1,7 +1,14 @@
 //! Client-side politeness: one gate that admits a call when fewer than `max_concurrency` are in
-//! flight *and* fewer than `rate_limit.calls` started in the sliding window, in turn: priority
+//! flight *and* fewer than `rate_limit.calls` count in the sliding window, in turn: priority
 //! callers first (the read-back that completes a create, so a made object is recorded promptly),
 //! then everyone else, each lane first come, first served.
+//!
+//! A call counts in the window from its admission until `rate_limit.per` after its answer came
+//! back, not after it was admitted. Marketo counts a call when it arrives, which is some time after
+//! we admit it (the token, the connection, a busy machine) but never after its answer is back: so
+//! every call Marketo still counts when we admit the next one is either in flight or ended less
+//! than `per` ago, and we count it too. Counting from admission instead let a call that was slow
+//! to leave fall inside Marketo's window and out of ours (a 606 seen under load).
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Mutex;
@@ -23,7 +30,8 @@ pub(crate) enum Lane {
 
 #[derive(Debug)]
 struct State {
-    starts: VecDeque<Instant>,
+    /// When the answers of recent calls came back, oldest first.
+    ended: VecDeque<Instant>,
     in_flight: usize,
     /// Waiting callers by (lane, arrival): the first may go when there is room.
     waiting: BTreeSet<(Lane, u64)>,
@@ -49,6 +57,7 @@ impl Drop for Permit<'_> {
     fn drop(&mut self) {
         let mut state = self.gate.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
+        state.ended.push_back(Instant::now());
         drop(state);
         self.gate.changed.notify_waiters();
     }
@@ -81,7 +90,7 @@ impl Gate {
             },
             max_in_flight: max_in_flight.max(1),
             state: Mutex::new(State {
-                starts: VecDeque::new(),
+                ended: VecDeque::new(),
                 in_flight: 0,
                 waiting: BTreeSet::new(),
                 next_ticket: 0,
@@ -101,9 +110,9 @@ impl Gate {
     /// keeps it waiting (`None`: wait for a call to end or the line to move).
     fn try_admit(&self, key: (Lane, u64), now: Instant) -> Result<(), Option<Duration>> {
         let mut state = self.lock();
-        while let Some(front) = state.starts.front() {
+        while let Some(front) = state.ended.front() {
             if now.duration_since(*front) >= self.limit.per {
-                state.starts.pop_front();
+                state.ended.pop_front();
             } else {
                 break;
             }
@@ -111,13 +120,14 @@ impl Gate {
         if state.waiting.first() != Some(&key) || state.in_flight >= self.max_in_flight {
             return Err(None);
         }
-        if state.starts.len() >= self.limit.calls as usize {
-            let oldest = state.starts.front().copied().unwrap_or(now);
-            return Err(Some(
-                (oldest + self.limit.per).saturating_duration_since(now),
-            ));
+        if state.in_flight + state.ended.len() >= self.limit.calls as usize {
+            // Room comes when the oldest ended call leaves the window, or when a call in flight
+            // ends (which notifies); with none ended yet, only the latter.
+            return Err(state
+                .ended
+                .front()
+                .map(|oldest| (*oldest + self.limit.per).saturating_duration_since(now)));
         }
-        state.starts.push_back(now);
         state.in_flight += 1;
         Ok(())
     }

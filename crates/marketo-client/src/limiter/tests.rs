@@ -27,6 +27,37 @@ async fn never_more_than_n_per_window() {
     }
 }
 
+/// A call counts in the window until `per` after its answer: one that took 80 ms keeps the next
+/// waiting until 80 ms + the window, where counting from its start would admit the next at 100 ms
+/// (and Marketo, which saw it arrive late, would answer 606).
+#[tokio::test]
+async fn a_call_counts_until_a_window_after_its_answer() {
+    let window = Duration::from_millis(100);
+    let g = gate(1, window, 10);
+    let t0 = Instant::now();
+    let permit = g.acquire(Lane::Normal).await;
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    let ended = Instant::now();
+    drop(permit);
+    drop(g.acquire(Lane::Normal).await);
+    let second = Instant::now();
+    assert!(second.duration_since(ended) >= window, "{:?}", second - t0);
+}
+
+/// Calls in flight count in the window: with a window of two calls and two in flight, a third
+/// waits for one of them to end, whatever the window's length.
+#[tokio::test]
+async fn calls_in_flight_fill_the_window() {
+    let g = gate(2, Duration::from_millis(10), 10);
+    let first = g.acquire(Lane::Normal).await;
+    let _second = g.acquire(Lane::Normal).await;
+    let third = tokio::time::timeout(Duration::from_millis(60), g.acquire(Lane::Normal)).await;
+    assert!(third.is_err(), "admitted while two calls were in flight");
+    drop(first);
+    let third = tokio::time::timeout(Duration::from_millis(200), g.acquire(Lane::Normal)).await;
+    assert!(third.is_ok());
+}
+
 #[tokio::test]
 async fn never_more_than_max_in_flight() {
     let g = gate(1000, Duration::from_secs(1), 2);
