@@ -211,6 +211,8 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
     if opts.debug {
         return serve_debug(provider).await;
     }
+    // Read first: a parent killed before it was read would leave us watching our new parent.
+    let parent = Parent::now();
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if env(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(ServeError::NotLaunchedByTerraform);
@@ -260,7 +262,7 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
         out.flush().map_err(ServeError::Stdout)?;
     }
     tracing::debug!(%addr, tls = tls_config.is_some(), "serving");
-    watch_parent(shutdown.clone());
+    watch_parent(parent, shutdown.clone());
     serve_listener(provider, listener, tls_config, shutdown).await
 }
 
@@ -268,32 +270,48 @@ pub async fn serve(provider: Arc<dyn Provider>, opts: ServeOptions) -> Result<()
 #[cfg(unix)]
 const PARENT_POLL: Duration = Duration::from_millis(500);
 
+/// The process that started this one, as it was when serving began.
+#[derive(Clone, Copy, Debug)]
+struct Parent {
+    #[cfg(unix)]
+    pid: u32,
+}
+
+impl Parent {
+    fn now() -> Self {
+        Parent {
+            #[cfg(unix)]
+            pid: std::os::unix::process::parent_id(),
+        }
+    }
+}
+
 /// Shuts the server down once the process that started it (Terraform) is gone: a Terraform
 /// killed with SIGKILL never sends `Shutdown`, and the provider would otherwise live on, idle,
 /// listening on loopback. The parent is gone when this process is adopted by another (its parent
-/// id changes). Stdin is no sign: Terraform may start providers with it closed. Elsewhere than
-/// Unix the provider relies on `Shutdown`.
-fn watch_parent(shutdown: CancellationToken) {
+/// id differs from the one read when serving began, before the handshake line went out). Stdin is
+/// no sign: Terraform may start providers with it closed. Elsewhere than Unix the provider relies
+/// on `Shutdown`.
+fn watch_parent(parent: Parent, shutdown: CancellationToken) {
     #[cfg(unix)]
     {
-        let parent = std::os::unix::process::parent_id();
         tokio::spawn(async move {
             loop {
-                tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    _ = tokio::time::sleep(PARENT_POLL) => {}
-                }
-                if std::os::unix::process::parent_id() != parent {
+                if std::os::unix::process::parent_id() != parent.pid {
                     // Cancel first: stderr may be a pipe nobody reads any more.
                     shutdown.cancel();
                     tracing::warn!("the process that started the provider is gone; shutting down");
                     return;
                 }
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(PARENT_POLL) => {}
+                }
             }
         });
     }
     #[cfg(not(unix))]
-    drop(shutdown);
+    drop((parent, shutdown));
 }
 
 fn parse_port(name: &'static str, value: &str) -> Result<u16, ServeError> {
