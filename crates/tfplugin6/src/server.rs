@@ -109,6 +109,23 @@ fn ok<T>(t: T) -> Result<Response<T>, Status> {
     Ok(Response::new(t))
 }
 
+/// Unwraps `$result`, or answers the call at once: its diagnostics, the fields given (what
+/// Terraform must get back unchanged, such as the prior state), every other field empty.
+macro_rules! or_answer {
+    ($result:expr, $($response:ident)::+ $(, $field:ident: $value:expr)* $(,)?) => {
+        match $result {
+            Ok(v) => v,
+            Err(d) => {
+                return ok($($response)::+ {
+                    diagnostics: Diagnostics::from(d).to_proto(),
+                    $($field: $value,)*
+                    ..Default::default()
+                });
+            }
+        }
+    };
+}
+
 type ListStream = Pin<Box<dyn Stream<Item = Result<pb::list_resource::Event, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -214,15 +231,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = match self.resource(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return ok(pb::upgrade_resource_state::Response {
-                    upgraded_state: None,
-                    diagnostics: d.to_proto(),
-                });
-            }
-        };
+        let entry = or_answer!(
+            self.resource(&req.type_name),
+            pb::upgrade_resource_state::Response
+        );
         let raw = req.raw_state.unwrap_or_default();
         let raw = if !raw.json.is_empty() {
             RawState::Json(raw.json)
@@ -309,38 +321,20 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = req.into_inner();
-        let entry = match self.resource(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return ok(pb::read_resource::Response {
-                    diagnostics: d.to_proto(),
-                    ..Default::default()
-                });
-            }
-        };
-        let current_state = match decode(req.current_state.as_ref(), &entry.ty, "current state") {
-            Ok(v) => v,
-            Err(d) => {
-                return ok(pb::read_resource::Response {
-                    new_state: req.current_state,
-                    diagnostics: vec![d.to_proto()],
-                    private: req.private,
-                    ..Default::default()
-                });
-            }
-        };
-        let current_identity = match identity::decode(entry, req.current_identity.as_ref()) {
-            Ok(v) => v,
-            Err(d) => {
-                return ok(pb::read_resource::Response {
-                    new_state: req.current_state,
-                    diagnostics: vec![d.to_proto()],
-                    private: req.private,
-                    new_identity: req.current_identity,
-                    ..Default::default()
-                });
-            }
-        };
+        let entry = or_answer!(self.resource(&req.type_name), pb::read_resource::Response);
+        let current_state = or_answer!(
+            decode(req.current_state.as_ref(), &entry.ty, "current state"),
+            pb::read_resource::Response,
+            new_state: req.current_state,
+            private: req.private,
+        );
+        let current_identity = or_answer!(
+            identity::decode(entry, req.current_identity.as_ref()),
+            pb::read_resource::Response,
+            new_state: req.current_state,
+            private: req.private,
+            new_identity: req.current_identity,
+        );
         let ctx = self.context();
         let resp = entry
             .resource
@@ -371,16 +365,10 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let fail = |d: Diagnostics| {
-            ok(pb::plan_resource_change::Response {
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            })
-        };
-        let entry = match self.resource(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => return fail(d),
-        };
+        let entry = or_answer!(
+            self.resource(&req.type_name),
+            pb::plan_resource_change::Response
+        );
         let decoded =
             decode(req.prior_state.as_ref(), &entry.ty, "prior state").and_then(|prior| {
                 let proposed = decode(
@@ -391,14 +379,12 @@ impl pb::provider_server::Provider for ProviderService {
                 let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
                 Ok((prior, proposed, config))
             });
-        let (prior_state, proposed_new_state, config) = match decoded {
-            Ok(v) => v,
-            Err(d) => return fail(d.into()),
-        };
-        let prior_identity = match identity::decode(entry, req.prior_identity.as_ref()) {
-            Ok(v) => v,
-            Err(d) => return fail(d.into()),
-        };
+        let (prior_state, proposed_new_state, config) =
+            or_answer!(decoded, pb::plan_resource_change::Response);
+        let prior_identity = or_answer!(
+            identity::decode(entry, req.prior_identity.as_ref()),
+            pb::plan_resource_change::Response
+        );
         let resp = if proposed_new_state.is_null() {
             // Destroy: the plan is null, whatever the resource would say.
             PlanResponse {
@@ -447,16 +433,11 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let entry = match self.resource(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return ok(pb::apply_resource_change::Response {
-                    new_state: req.prior_state,
-                    diagnostics: d.to_proto(),
-                    ..Default::default()
-                });
-            }
-        };
+        let entry = or_answer!(
+            self.resource(&req.type_name),
+            pb::apply_resource_change::Response,
+            new_state: req.prior_state,
+        );
         let decoded =
             decode(req.prior_state.as_ref(), &entry.ty, "prior state").and_then(|prior| {
                 let planned = decode(req.planned_state.as_ref(), &entry.ty, "planned state")?;
@@ -467,17 +448,12 @@ impl pb::provider_server::Provider for ProviderService {
             let planned_identity = identity::decode(entry, req.planned_identity.as_ref())?;
             Ok((prior, planned, config, planned_identity))
         });
-        let (prior_state, planned_state, config, planned_identity) = match decoded {
-            Ok(v) => v,
-            Err(d) => {
-                return ok(pb::apply_resource_change::Response {
-                    new_state: req.prior_state,
-                    diagnostics: vec![d.to_proto()],
-                    new_identity: req.planned_identity,
-                    ..Default::default()
-                });
-            }
-        };
+        let (prior_state, planned_state, config, planned_identity) = or_answer!(
+            decoded,
+            pb::apply_resource_change::Response,
+            new_state: req.prior_state,
+            new_identity: req.planned_identity,
+        );
         let areq = ApplyRequest {
             prior_state,
             planned_state,
@@ -518,24 +494,14 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let entry = match self.resource(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return ok(pb::import_resource_state::Response {
-                    diagnostics: d.to_proto(),
-                    ..Default::default()
-                });
-            }
-        };
-        let target = match identity::import_target(entry, &req) {
-            Ok(t) => t,
-            Err(d) => {
-                return ok(pb::import_resource_state::Response {
-                    diagnostics: vec![d.to_proto()],
-                    ..Default::default()
-                });
-            }
-        };
+        let entry = or_answer!(
+            self.resource(&req.type_name),
+            pb::import_resource_state::Response
+        );
+        let target = or_answer!(
+            identity::import_target(entry, &req),
+            pb::import_resource_state::Response
+        );
         let ctx = self.context();
         let resp = entry.resource.import(&ctx, target).await;
         let mut diags = resp.diagnostics;
@@ -581,24 +547,14 @@ impl pb::provider_server::Provider for ProviderService {
         req: Request<pb::read_data_source::Request>,
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let req = req.into_inner();
-        let entry = match self.data_source(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return ok(pb::read_data_source::Response {
-                    diagnostics: d.to_proto(),
-                    ..Default::default()
-                });
-            }
-        };
-        let config = match decode(req.config.as_ref(), &entry.ty, "data source configuration") {
-            Ok(v) => v,
-            Err(d) => {
-                return ok(pb::read_data_source::Response {
-                    diagnostics: vec![d.to_proto()],
-                    ..Default::default()
-                });
-            }
-        };
+        let entry = or_answer!(
+            self.data_source(&req.type_name),
+            pb::read_data_source::Response
+        );
+        let config = or_answer!(
+            decode(req.config.as_ref(), &entry.ty, "data source configuration"),
+            pb::read_data_source::Response
+        );
         let ctx = self.context();
         let resp = entry.data_source.read(&ctx, config).await;
         let mut diags = resp.diagnostics;
