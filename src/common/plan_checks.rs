@@ -243,49 +243,55 @@ fn clash_diagnostic(
     .at(AttributePath::root(attr))
 }
 
-/// The name clash of a `marketo_api_only_role` named `name` (`own_id`: its id on an update).
-pub async fn check_role_name(
-    shared: &Shared,
-    ctx: &Context,
-    name: &str,
-    own_id: Option<i64>,
-) -> Diagnostics {
-    let Ok(client) = shared.client(ctx) else {
-        return Diagnostics::new();
-    };
-    for fresh in [false, true] {
-        let Some(roles) = shared.lists.roles(&client, fresh).await else {
-            break;
-        };
-        let clash = name_clash(
-            roles.items.iter().map(|r| (r.id, r.name.as_str())),
-            name,
-            own_id,
-        );
-        match clash {
-            None => break,
-            Some(_) if roles.kept => continue,
-            Some((id, theirs)) => {
-                return clash_diagnostic(
-                    "role",
-                    "name",
-                    name,
-                    id,
-                    theirs,
-                    "marketo_api_only_role",
-                    own_id.is_none() && shared.adopt_existing(),
-                )
-                .into_diagnostics();
-            }
-        }
-    }
-    Diagnostics::new()
+/// The objects whose names Marketo keeps unique regardless of case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueName {
+    /// A `marketo_api_only_role`'s `name`.
+    Role,
+    /// A `marketo_custom_service`'s `display_name`.
+    Service,
 }
 
-/// The display-name clash of a `marketo_custom_service` (`own_id`: its id on an update).
-pub async fn check_service_name(
+impl UniqueName {
+    /// What the object is called in prose, the attribute holding the name, and the resource type.
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            UniqueName::Role => ("role", "name", "marketo_api_only_role"),
+            UniqueName::Service => ("custom service", "display_name", "marketo_custom_service"),
+        }
+    }
+
+    /// The ids and names of the instance's objects of this kind, and whether the list was kept.
+    async fn names(
+        self,
+        lists: &Lists,
+        client: &Client,
+        fresh: bool,
+    ) -> Option<Got<(i64, String)>> {
+        let (items, kept): (Vec<(i64, String)>, bool) = match self {
+            UniqueName::Role => {
+                let got = lists.roles(client, fresh).await?;
+                let names = got.items.iter().map(|r| (r.id, r.name.clone())).collect();
+                (names, got.kept)
+            }
+            UniqueName::Service => {
+                let got = lists.services(client, fresh).await?;
+                let names = got.items.iter().map(|s| (s.id, s.display_name.clone()));
+                (names.collect(), got.kept)
+            }
+        };
+        Some(Got {
+            items: Arc::new(items),
+            kept,
+        })
+    }
+}
+
+/// The name clash of a role or service named `name` (`own_id`: its id on an update).
+pub async fn check_name(
     shared: &Shared,
     ctx: &Context,
+    kind: UniqueName,
     name: &str,
     own_id: Option<i64>,
 ) -> Diagnostics {
@@ -293,28 +299,26 @@ pub async fn check_service_name(
         return Diagnostics::new();
     };
     for fresh in [false, true] {
-        let Some(services) = shared.lists.services(&client, fresh).await else {
+        let Some(names) = kind.names(&shared.lists, &client, fresh).await else {
             break;
         };
         let clash = name_clash(
-            services
-                .items
-                .iter()
-                .map(|s| (s.id, s.display_name.as_str())),
+            names.items.iter().map(|(id, n)| (*id, n.as_str())),
             name,
             own_id,
         );
         match clash {
             None => break,
-            Some(_) if services.kept => continue,
+            Some(_) if names.kept => continue,
             Some((id, theirs)) => {
+                let (what, attr, type_name) = kind.words();
                 return clash_diagnostic(
-                    "custom service",
-                    "display_name",
+                    what,
+                    attr,
                     name,
                     id,
                     theirs,
-                    "marketo_custom_service",
+                    type_name,
                     own_id.is_none() && shared.adopt_existing(),
                 )
                 .into_diagnostics();
@@ -500,17 +504,30 @@ mod tests {
         assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 3));
 
         // Names: the role just made clashes regardless of case, not with itself.
-        let d = check_role_name(&shared, &ctx, "MADE LATER", None).await;
+        let d = check_name(&shared, &ctx, UniqueName::Role, "MADE LATER", None).await;
         assert!(d.to_string().contains("already exists"), "{d}");
         assert!(
-            check_role_name(&shared, &ctx, "made later", Some(made.role.id))
-                .await
-                .is_empty()
+            check_name(
+                &shared,
+                &ctx,
+                UniqueName::Role,
+                "made later",
+                Some(made.role.id)
+            )
+            .await
+            .is_empty()
         );
-        let d = check_service_name(&shared, &ctx, "emulator admin service", None).await;
+        let d = check_name(
+            &shared,
+            &ctx,
+            UniqueName::Service,
+            "emulator admin service",
+            None,
+        )
+        .await;
         assert!(d.to_string().contains("custom service"), "{d}");
         assert!(
-            check_service_name(&shared, &ctx, "Fresh", None)
+            check_name(&shared, &ctx, UniqueName::Service, "Fresh", None)
                 .await
                 .is_empty()
         );
@@ -525,9 +542,13 @@ mod tests {
                 .await
                 .is_empty()
         );
-        assert!(check_role_name(&shared, &ctx, "x", None).await.is_empty());
         assert!(
-            check_service_name(&shared, &ctx, "x", None)
+            check_name(&shared, &ctx, UniqueName::Role, "x", None)
+                .await
+                .is_empty()
+        );
+        assert!(
+            check_name(&shared, &ctx, UniqueName::Service, "x", None)
                 .await
                 .is_empty()
         );

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use crate::admin_endpoints;
 use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
-use crate::common::plan_checks;
+use crate::common::plan_checks::{self, UniqueName};
 use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
     numeric_id, optional_attr, parse_id,
@@ -250,7 +250,7 @@ impl CrudResource for CustomService {
         }
         match new_display_name(plan) {
             Some((name, own_id)) => {
-                plan_checks::check_service_name(&self.shared, ctx, name, own_id).await
+                plan_checks::check_name(&self.shared, ctx, UniqueName::Service, name, own_id).await
             }
             None => Diagnostics::new(),
         }
