@@ -17,7 +17,7 @@ async fn never_more_than_n_per_window() {
         times.push(Instant::now().duration_since(t0));
     }
     // 3 at once, 3 after one window, 1 after two.
-    assert!(times[2] < Duration::from_millis(50));
+    assert!(times[2] < window, "{times:?}");
     assert!(times[3] >= window);
     assert!(times[6] >= window * 2);
     // Any window holds at most 3 starts.
@@ -54,7 +54,7 @@ async fn calls_in_flight_fill_the_window() {
     let third = tokio::time::timeout(Duration::from_millis(60), g.acquire(Lane::Normal)).await;
     assert!(third.is_err(), "admitted while two calls were in flight");
     drop(first);
-    let third = tokio::time::timeout(Duration::from_millis(200), g.acquire(Lane::Normal)).await;
+    let third = tokio::time::timeout(Duration::from_secs(5), g.acquire(Lane::Normal)).await;
     assert!(third.is_ok());
 }
 
@@ -144,8 +144,9 @@ async fn an_abandoned_wait_leaves_the_line() {
     let abandoned =
         tokio::time::timeout(Duration::from_millis(20), g.acquire(Lane::Priority)).await;
     assert!(abandoned.is_err());
-    let started = Instant::now();
-    drop(g.acquire(Lane::Normal).await);
-    assert!(started.elapsed() < Duration::from_millis(200));
+    // A ticket left in the line would keep this one waiting for good; the window frees in 100 ms.
+    let admitted = tokio::time::timeout(Duration::from_secs(5), g.acquire(Lane::Normal)).await;
+    assert!(admitted.is_ok(), "the abandoned wait still blocks the line");
+    drop(admitted);
     assert!(g.lock().waiting.is_empty());
 }
