@@ -126,6 +126,13 @@ macro_rules! or_answer {
     };
 }
 
+/// The type names of `entries` in order, each made into `T` by `metadata`.
+fn sorted<E, T>(entries: &HashMap<String, E>, metadata: impl Fn(String) -> T) -> Vec<T> {
+    let mut names: Vec<&String> = entries.keys().collect();
+    names.sort();
+    names.into_iter().cloned().map(metadata).collect()
+}
+
 type ListStream = Pin<Box<dyn Stream<Item = Result<pb::list_resource::Event, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -134,33 +141,21 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _req: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        let mut resources: Vec<_> = self.inner.resources.keys().cloned().collect();
-        resources.sort();
-        let mut data_sources: Vec<_> = self.inner.data_sources.keys().cloned().collect();
-        data_sources.sort();
-        let mut ephemeral_resources: Vec<_> = self.inner.ephemeral.keys().cloned().collect();
-        ephemeral_resources.sort();
-        let mut list_resources: Vec<_> = self.inner.lists.keys().cloned().collect();
-        list_resources.sort();
         ok(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             diagnostics: Vec::new(),
-            resources: resources
-                .into_iter()
-                .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
-                .collect(),
-            data_sources: data_sources
-                .into_iter()
-                .map(|type_name| pb::get_metadata::DataSourceMetadata { type_name })
-                .collect(),
-            ephemeral_resources: ephemeral_resources
-                .into_iter()
-                .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
-                .collect(),
-            list_resources: list_resources
-                .into_iter()
-                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
-                .collect(),
+            resources: sorted(&self.inner.resources, |type_name| {
+                pb::get_metadata::ResourceMetadata { type_name }
+            }),
+            data_sources: sorted(&self.inner.data_sources, |type_name| {
+                pb::get_metadata::DataSourceMetadata { type_name }
+            }),
+            ephemeral_resources: sorted(&self.inner.ephemeral, |type_name| {
+                pb::get_metadata::EphemeralMetadata { type_name }
+            }),
+            list_resources: sorted(&self.inner.lists, |type_name| {
+                pb::get_metadata::ListResourceMetadata { type_name }
+            }),
             ..Default::default()
         })
     }
