@@ -1,7 +1,8 @@
-//! The call budget shared by every process on this machine that talks to one instance with one
-//! client id: `terraform apply` followed at once by `terraform destroy`, or two Terraform runs
-//! side by side, each start a provider process with its own in-process limiter, yet Marketo counts
-//! their calls together (100 per 20 s). Each process records the start of every call in one small
+//! The call budget shared by every process on this machine that talks to one instance, whatever
+//! its client id: `terraform apply` followed at once by `terraform destroy`, two Terraform runs
+//! side by side, or two provider configurations of one run (an alias configured with a service's
+//! credentials) each start a provider process with its own in-process limiter, yet Marketo counts
+//! the calls of all of an instance's API users together (100 per 20 s). Each process records the start of every call in one small
 //! file in the temp directory, under an exclusive lock ([`std::fs::File::try_lock`]), and waits
 //! while the file already holds `rate_limit.calls` starts within the last `rate_limit.per`.
 //!
@@ -61,9 +62,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The budget file of one instance and client id, in `dir`.
-pub(crate) fn budget_path(dir: &Path, endpoint: &url::Url, client_id: &str) -> PathBuf {
-    let key = format!("{}\n{client_id}", endpoint.as_str().trim_end_matches('/'));
+/// The budget file of one instance, in `dir`: Marketo counts the calls of every API user of an
+/// instance together, so the client id is not part of the key.
+pub(crate) fn budget_path(dir: &Path, endpoint: &url::Url) -> PathBuf {
+    let key = endpoint.as_str().trim_end_matches('/');
     dir.join(format!(
         "marketo-call-budget-{:016x}.lock",
         fnv1a(key.as_bytes())
@@ -175,14 +177,9 @@ pub(crate) struct SharedBudget {
 
 impl SharedBudget {
     /// The budget kept in `dir` (none when `dir` is `None`).
-    pub(crate) fn new(
-        dir: Option<&Path>,
-        endpoint: &url::Url,
-        client_id: &str,
-        limit: RateLimit,
-    ) -> Self {
+    pub(crate) fn new(dir: Option<&Path>, endpoint: &url::Url, limit: RateLimit) -> Self {
         SharedBudget {
-            path: dir.map(|d| budget_path(d, endpoint, client_id)),
+            path: dir.map(|d| budget_path(d, endpoint)),
             limit,
         }
     }

@@ -194,7 +194,6 @@ impl Client {
                 budget: SharedBudget::new(
                     config.call_budget_dir.as_deref(),
                     &config.endpoint,
-                    &config.client_id,
                     config.rate_limit,
                 ),
                 token: Mutex::new(None),

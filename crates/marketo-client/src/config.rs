@@ -122,7 +122,7 @@ pub struct ClientConfig {
     /// proxy's CA): see [`load_pem_file`](crate::load_pem_file).
     pub extra_roots: Vec<crate::TrustRoot>,
     /// Where the call budget shared with other processes on this machine is kept (one small lock
-    /// file per instance and client id, holding the starts of the last `rate_limit.per`), so that
+    /// file per instance, whatever the client id, holding the starts of the last `rate_limit.per`), so that
     /// together they stay within `rate_limit`; `None` for the in-process limit alone. Defaults to
     /// the temp directory.
     pub call_budget_dir: Option<std::path::PathBuf>,

@@ -12,20 +12,21 @@ fn url(s: &str) -> url::Url {
 }
 
 #[test]
-fn the_file_is_keyed_by_instance_and_client_id() {
+fn the_file_is_keyed_by_instance() {
     let dir = Path::new("/tmp");
-    let a = budget_path(dir, &url("https://123-abc-456.mktorest.com"), "id-1");
+    let a = budget_path(dir, &url("https://123-abc-456.mktorest.com"));
     assert_eq!(
         a,
-        budget_path(dir, &url("https://123-abc-456.mktorest.com/"), "id-1")
+        budget_path(dir, &url("https://123-abc-456.mktorest.com/"))
+    );
+    // Host names are case-insensitive: a Munchkin id spelt in capitals is the same instance.
+    assert_eq!(
+        a,
+        budget_path(dir, &url("https://123-ABC-456.mktorest.com"))
     );
     assert_ne!(
         a,
-        budget_path(dir, &url("https://123-abc-456.mktorest.com"), "id-2")
-    );
-    assert_ne!(
-        a,
-        budget_path(dir, &url("https://999-abc-456.mktorest.com"), "id-1")
+        budget_path(dir, &url("https://999-abc-456.mktorest.com"))
     );
     let name = a.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with("marketo-call-budget-") && name.ends_with(".lock"));
@@ -83,7 +84,7 @@ async fn an_unusable_file_lets_the_call_go() {
     let dir = tempfile::tempdir().unwrap();
     let endpoint = url("http://127.0.0.1:1");
     // A directory where the file should be, and a directory that does not exist.
-    let budget = SharedBudget::new(Some(dir.path()), &endpoint, "id", limit(1, 60_000));
+    let budget = SharedBudget::new(Some(dir.path()), &endpoint, limit(1, 60_000));
     let path = budget.path.clone().unwrap();
     std::fs::create_dir(&path).unwrap();
     assert!(matches!(
@@ -91,7 +92,7 @@ async fn an_unusable_file_lets_the_call_go() {
         Err(BudgetError::Open { .. })
     ));
     let missing = dir.path().join("no").join("such");
-    let elsewhere = SharedBudget::new(Some(&missing), &endpoint, "id", limit(1, 60_000));
+    let elsewhere = SharedBudget::new(Some(&missing), &endpoint, limit(1, 60_000));
     let started = Instant::now();
     for _ in 0..3 {
         budget.reserve().await;
@@ -104,7 +105,7 @@ async fn an_unusable_file_lets_the_call_go() {
 async fn a_file_locked_for_good_lets_the_call_go_after_a_while() {
     let dir = tempfile::tempdir().unwrap();
     let endpoint = url("http://127.0.0.1:1");
-    let budget = SharedBudget::new(Some(dir.path()), &endpoint, "id", limit(5, 1000));
+    let budget = SharedBudget::new(Some(dir.path()), &endpoint, limit(5, 1000));
     let holder = File::create(budget.path.as_ref().unwrap()).unwrap();
     holder.lock().unwrap();
     let started = Instant::now();

@@ -37,11 +37,51 @@ fn limited_emulator() -> Config {
     config
 }
 
-/// Two clients, each within the limit on its own (8 calls per 1.2 s: as with Marketo's 80 of 100
-/// calls, a margin for the time a request takes to arrive) but not together.
-fn two_clients(h: &marketo_emulator::EmulatorHandle, dir: Option<&std::path::Path>) -> [Client; 2] {
-    let make = || {
+/// The credentials of a second API user of the instance (its own role, user and custom service),
+/// made through the admin client before any limit is set.
+async fn second_api_user(h: &marketo_emulator::EmulatorHandle) -> (String, marketo_client::Secret) {
+    let admin = client(h);
+    let role = admin
+        .create_role(&marketo_client::NewRole {
+            name: "Second Integration".into(),
+            description: None,
+            permissions: vec!["Access User Management Api".into(), "Access Users".into()],
+        })
+        .await
+        .unwrap();
+    admin
+        .invite_user(&api_user(
+            "second.integration@example.com",
+            vec![pair(role.role.id, DEFAULT_WS)],
+        ))
+        .await
+        .unwrap();
+    let service = admin
+        .create_service(&marketo_client::NewService {
+            display_name: "Second Integration".into(),
+            description: None,
+            api_only_user: "second.integration@example.com".into(),
+        })
+        .await
+        .unwrap();
+    (service.service.client_id, service.client_secret)
+}
+
+/// Two clients of two API users (Marketo counts an instance's calls over all its users), each
+/// within the limit on its own (8 calls per 1.2 s: as with Marketo's 80 of 100 calls, a margin)
+/// but not together.
+async fn two_clients(
+    h: &marketo_emulator::EmulatorHandle,
+    dir: Option<&std::path::Path>,
+) -> [Client; 2] {
+    let second = second_api_user(h).await;
+    h.set_limits(limited_emulator().limits());
+    let make = |credentials: Option<(String, marketo_client::Secret)>| {
         let mut cfg = config_for(h);
+        if let Some((id, secret)) = credentials {
+            cfg.client_id = id;
+            cfg.client_secret = secret;
+        }
         cfg.rate_limit = marketo_client::RateLimit {
             calls: 8,
             per: Duration::from_millis(1200),
@@ -50,14 +90,14 @@ fn two_clients(h: &marketo_emulator::EmulatorHandle, dir: Option<&std::path::Pat
         cfg.call_budget_dir = dir.map(std::path::Path::to_path_buf);
         Client::new(cfg).unwrap()
     };
-    [make(), make()]
+    [make(None), make(Some(second))]
 }
 
 #[tokio::test]
 async fn two_clients_of_one_instance_share_one_call_budget_and_meet_no_606() {
     let dir = tempfile::tempdir().unwrap();
-    let h = start(limited_emulator()).await;
-    let clients = two_clients(&h, Some(dir.path()));
+    let h = start(Config::default().without_limits()).await;
+    let clients = two_clients(&h, Some(dir.path())).await;
     for c in &clients {
         c.authenticate().await.unwrap();
     }
@@ -66,7 +106,7 @@ async fn two_clients_of_one_instance_share_one_call_budget_and_meet_no_606() {
         let m = c.metrics();
         assert_eq!((m.api_requests, m.retries), (12, 0), "no 606: {m:?}");
     }
-    // One file for the instance and client id, holding the starts of the last second.
+    // One file for the instance (two client ids), holding the starts of the last second.
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(files.len(), 1);
     h.shutdown().await;
@@ -76,8 +116,8 @@ async fn two_clients_of_one_instance_share_one_call_budget_and_meet_no_606() {
 /// above proves the sharing.
 #[tokio::test]
 async fn without_the_shared_budget_the_same_clients_meet_606() {
-    let h = start(limited_emulator()).await;
-    let clients = two_clients(&h, None);
+    let h = start(Config::default().without_limits()).await;
+    let clients = two_clients(&h, None).await;
     for c in &clients {
         c.authenticate().await.unwrap();
     }
