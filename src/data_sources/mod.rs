@@ -13,7 +13,7 @@ pub mod workspaces;
 use std::cmp::Ordering;
 
 use crate::common::{api_error, checks};
-use crate::marketo::{self, Role, Workspace};
+use crate::marketo::{self, ByName, Role, Workspace};
 use crate::plugin::model::Attr;
 use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
 
@@ -89,16 +89,9 @@ pub(crate) fn pick<'a, T: Listed>(
     id_text: &str,
 ) -> Result<&'a T, Diagnostic> {
     if let Some(name) = name {
-        if let Some(exact) = list.iter().find(|x| x.name() == name) {
-            return Ok(exact);
-        }
-        let matching: Vec<&T> = list
-            .iter()
-            .filter(|x| x.name().eq_ignore_ascii_case(name))
-            .collect();
-        return match matching.as_slice() {
-            [one] => Ok(*one),
-            [] => {
+        return match marketo::find_by_name(list, name, |x| x.name()) {
+            ByName::One(one) => Ok(one),
+            ByName::Missing => {
                 let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();
                 Err(not_found(
                     what,
@@ -108,7 +101,7 @@ pub(crate) fn pick<'a, T: Listed>(
                     AttributePath::root("name"),
                 ))
             }
-            several => Err(ambiguous(what, name, several)),
+            ByName::Several(several) => Err(ambiguous(what, name, &several)),
         };
     }
     list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {

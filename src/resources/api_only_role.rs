@@ -17,7 +17,7 @@ use crate::common::{
     gone_warning, numeric_id, optional_attr, parse_id,
 };
 use crate::marketo::{
-    self, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
+    self, ByName, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
 use crate::plugin::model::{Attr, Set};
 use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
@@ -243,7 +243,27 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
         .map_err(|e| api_error("listing the roles", &e).into_diagnostics())?;
     let found = match parse_id(key) {
         Some(id) => roles.iter().find(|r| r.id == id),
-        None => find_by_name(&roles, key, |r| &r.name),
+        None => match find_by_name(&roles, key, |r| &r.name) {
+            ByName::One(role) => Some(role),
+            ByName::Missing => None,
+            ByName::Several(several) => {
+                let listed: Vec<String> = several
+                    .iter()
+                    .map(|r| format!("\"{}\" (id {})", checks::escaped(&r.name), r.id))
+                    .collect();
+                return Err(Diagnostic::error(
+                    "Cannot import the role: ambiguous name",
+                    format!(
+                        "\"{}\" matches {} roles regardless of case, and none exactly: {}. \
+                         Import by the numeric id, or by the name exactly as Marketo spells it.",
+                        checks::escaped(key),
+                        several.len(),
+                        listed.join(", ")
+                    ),
+                )
+                .into_diagnostics());
+            }
+        },
     };
     match found {
         Some(r) => Ok(r.clone()),

@@ -353,3 +353,48 @@ async fn plan_time_checks_accept_what_the_same_apply_creates() {
     tf.apply();
     tf.destroy();
 }
+
+/// `terraform import` of a role by a name that matches two roles regardless of case, and neither
+/// exactly, is refused listing both ids (as the data source is), and imports nothing; the exact
+/// spelling and the id import.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn importing_a_role_by_an_ambiguous_name_lists_the_candidates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emu = emulator_with_case_twins(dir.path()).await;
+    let tf = Terraform::new(&emu);
+    tf.config(
+        "resource \"marketo_api_only_role\" \"r\" {\n  name        = \"DUP\"\n  permissions = [\"Read-Only Lead\"]\n}\n",
+    );
+    let text = tf
+        .fails(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "marketo_api_only_role.r",
+            "dup",
+        ])
+        .flat();
+    assert!(
+        text.contains("Cannot import the role: ambiguous name"),
+        "{text}"
+    );
+    let dup = |name: &str| {
+        emu.snapshot()
+            .roles
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| r.id)
+            .expect("seeded role")
+    };
+    for name in ["Dup", "DUP"] {
+        assert!(
+            text.contains(&format!("\"{name}\" (id {})", dup(name))),
+            "{text}"
+        );
+    }
+    assert!(!crashed(&text), "{text}");
+    assert!(tf.state_of("marketo_api_only_role.r").is_none());
+    tf.import("marketo_api_only_role.r", "DUP");
+    let state = tf.state_of("marketo_api_only_role.r").expect("imported");
+    assert_eq!(state["id"], dup("DUP").to_string());
+}

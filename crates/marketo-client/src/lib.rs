@@ -56,17 +56,47 @@ pub use types::{
     UserRoleWorkspace, UserSummary, Workspace,
 };
 
-/// The item named `name`: an exact match, else one that matches regardless of case (Marketo
-/// keeps role, workspace and service names unique regardless of case).
+/// What a name designates among some items, by [`find_by_name`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum ByName<'a, T> {
+    /// The item spelt exactly so, or else the only one spelt so regardless of case.
+    One(&'a T),
+    /// No item, in any case.
+    Missing,
+    /// Several items regardless of case and none exactly: which one is meant cannot be guessed.
+    Several(Vec<&'a T>),
+}
+
+impl<'a, T> ByName<'a, T> {
+    /// The item, when the name designates exactly one.
+    pub fn one(self) -> Option<&'a T> {
+        match self {
+            ByName::One(item) => Some(item),
+            ByName::Missing | ByName::Several(_) => None,
+        }
+    }
+}
+
+/// The item named `name`: an exact match, else the one that matches regardless of case (Marketo
+/// keeps role, workspace and service names unique regardless of case, but an instance that
+/// does not is told apart, not guessed at).
 pub fn find_by_name<'a, T>(
     items: &'a [T],
     name: &str,
     name_of: impl Fn(&T) -> &str,
-) -> Option<&'a T> {
-    items
+) -> ByName<'a, T> {
+    if let Some(exact) = items.iter().find(|i| name_of(i) == name) {
+        return ByName::One(exact);
+    }
+    let mut matching: Vec<&T> = items
         .iter()
-        .find(|i| name_of(i) == name)
-        .or_else(|| items.iter().find(|i| name_of(i).eq_ignore_ascii_case(name)))
+        .filter(|i| name_of(i).eq_ignore_ascii_case(name))
+        .collect();
+    match matching.len() {
+        0 => ByName::Missing,
+        1 => ByName::One(matching.remove(0)),
+        _ => ByName::Several(matching),
+    }
 }
 
 /// `Result` with [`Error`].
@@ -74,14 +104,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
-    use super::find_by_name;
+    use super::{ByName, find_by_name};
 
     #[test]
     fn names_match_exactly_first_then_regardless_of_case() {
         let names = ["Sync", "sync", "Other"];
-        assert_eq!(find_by_name(&names, "sync", |n| n), Some(&"sync"));
-        assert_eq!(find_by_name(&names, "SYNC", |n| n), Some(&"Sync"));
-        assert_eq!(find_by_name(&names, "other", |n| n), Some(&"Other"));
-        assert_eq!(find_by_name(&names, "none", |n| n), None);
+        assert_eq!(find_by_name(&names, "sync", |n| n), ByName::One(&"sync"));
+        assert_eq!(find_by_name(&names, "other", |n| n), ByName::One(&"Other"));
+        assert_eq!(find_by_name(&names, "none", |n| n), ByName::Missing);
+        assert_eq!(
+            find_by_name(&names, "SYNC", |n| n),
+            ByName::Several(vec![&"Sync", &"sync"])
+        );
     }
 }

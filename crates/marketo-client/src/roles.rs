@@ -71,6 +71,6 @@ impl Client {
     /// case-insensitive one (names are unique case-insensitively).
     pub async fn find_role_by_name(&self, name: &str) -> Result<Option<Role>, Error> {
         let roles = self.list_roles().await?;
-        Ok(find_by_name(&roles, name, |r| &r.name).cloned())
+        Ok(find_by_name(&roles, name, |r| &r.name).one().cloned())
     }
 }

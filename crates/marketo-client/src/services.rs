@@ -83,9 +83,11 @@ impl Client {
         Ok(services.into_iter().find(|s| s.client_id == client_id))
     }
 
-    /// A service by display name: an exact match, else a case-insensitive one.
+    /// A service by display name: an exact match, else the only case-insensitive one.
     pub async fn find_service_by_name(&self, display_name: &str) -> Result<Option<Service>, Error> {
         let services = self.list_services().await?;
-        Ok(find_by_name(&services, display_name, |s| &s.display_name).cloned())
+        Ok(find_by_name(&services, display_name, |s| &s.display_name)
+            .one()
+            .cloned())
     }
 }
