@@ -234,7 +234,11 @@ fn clash_diagnostic(
         format!(
             "Marketo already has a {what} named \"{}\" (id {id}), and {what} names are unique \
              regardless of case, so `{attr}` = \"{}\" would be refused when applied. Choose \
-             another name, or manage the existing {what} with Terraform. {}",
+             another name, or manage the existing {what} with Terraform. {}\n\nIf this \
+             configuration already manages that {what} under another address (a resource block \
+             renamed), do not import it a second time: tell Terraform it moved, and it keeps \
+             its state:\n\nmoved {{\n  from = {type_name}.<old name>\n  to   = \
+             {type_name}.<new name>\n}}",
             checks::escaped(theirs),
             checks::escaped(name),
             super::conflict::import_hint(type_name, &id.to_string()),

@@ -342,3 +342,45 @@ async fn an_instance_without_the_admin_endpoints() {
     );
     assert!(created_roles(&emu).is_empty());
 }
+
+/// A resource block renamed without a `moved` block would destroy the role and create it again
+/// under the same name: the plan refuses it, at `name`, and says to write `moved`; with it the
+/// role keeps its id and the plan is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renamed_resource_block_is_told_to_use_moved() {
+    if !support::terraform::at_least(1, 1) {
+        eprintln!(
+            "moved blocks need Terraform 1.1; skipped on {:?}",
+            support::terraform::version()
+        );
+        return;
+    }
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    tf.config(&role_config("Renamed Block", None, &["Read-Only Lead"]));
+    tf.apply();
+    let id = find(&emu, "Renamed Block").expect("created").id;
+    let renamed =
+        role_config("Renamed Block", None, &["Read-Only Lead"]).replace("\"r\"", "\"reader\"");
+    tf.config(&renamed);
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).flat();
+    assert!(
+        text.contains("A role with this name already exists"),
+        "{text}"
+    );
+    assert!(text.contains("do not import it a second time"), "{text}");
+    assert!(text.contains("moved {"), "{text}");
+    tf.config(&format!(
+        "{renamed}\nmoved {{\n  from = marketo_api_only_role.r\n  to   = marketo_api_only_role.reader\n}}\n"
+    ));
+    let out = tf.apply();
+    assert!(
+        out.stdout.contains("0 added, 0 changed, 0 destroyed"),
+        "{}",
+        out.stdout
+    );
+    tf.assert_no_changes();
+    assert_eq!(find(&emu, "Renamed Block").expect("kept").id, id);
+    tf.destroy();
+    assert!(created_roles(&emu).is_empty());
+}
