@@ -142,11 +142,7 @@ fn write_cases(tf: &Terraform, cases: &[(String, &Case)]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_fails_at_its_stage_naming_the_attribute() {
-    if !support::terraform::at_least(1, 0) {
-        eprintln!(
-            "bad input suite: needs `terraform plan -json` (Terraform 1.0); skipped on {:?}",
-            support::terraform::version()
-        );
+    if support::terraform::skip_below(1, 0, "`terraform plan -json`") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use marketo_emulator::{Config, EmulatorHandle};
 use serde_json::Value;
 
+use crate::support;
 use crate::support::terraform::Terraform;
-use crate::support::{self, terraform};
 
 const USERS: usize = 20;
 const ROLE: &str = "Crash Role";
@@ -251,11 +251,7 @@ fn kill_points(n: Option<usize>) -> Vec<Duration> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_an_apply_then_one_apply_with_adopt_existing_converges() {
-    if !terraform::at_least(1, 15) {
-        eprintln!(
-            "skip: the crash test runs on Terraform 1.15 only (this core is {:?})",
-            terraform::version()
-        );
+    if support::terraform::skip_below(1, 15, "the crash test (run on the newest core only)") {
         return;
     }
     let n: Option<usize> = std::env::var("CRASH_POINTS")

@@ -42,11 +42,7 @@ resource "marketo_custom_service" "s" {{
 async fn faults_neither_lose_nor_duplicate_anything() {
     // The provider waits out Marketo's 20 s window after an injected 606, so this runs once,
     // on the newest core; the behaviour under test is the provider's, not Terraform's.
-    if !support::terraform::at_least(1, 15) {
-        eprintln!(
-            "runs on Terraform 1.15 only; skipped on {:?}",
-            support::terraform::version()
-        );
+    if support::terraform::skip_below(1, 15, "the fault test (run on the newest core only)") {
         return;
     }
     let logs = tempfile::tempdir().expect("temp dir");

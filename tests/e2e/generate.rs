@@ -8,11 +8,7 @@ use crate::support::{self, terraform::Terraform};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_configuration_applies_with_no_changes() {
-    if !support::terraform::at_least(1, 5) {
-        eprintln!(
-            "import blocks need Terraform 1.5; skipped on {:?}",
-            support::terraform::version()
-        );
+    if support::terraform::skip_below(1, 5, "import blocks") {
         return;
     }
     let emu = support::emulator().await;

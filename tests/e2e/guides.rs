@@ -8,17 +8,6 @@ use terraform_provider_marketo::marketo::{
 
 use crate::support::{self, terraform::Terraform};
 
-fn skip_unless(major: u32, minor: u32, why: &str) -> bool {
-    if support::terraform::at_least(major, minor) {
-        return false;
-    }
-    eprintln!(
-        "{why}: needs Terraform {major}.{minor}; skipped on {:?}",
-        support::terraform::version()
-    );
-    true
-}
-
 /// Two instances (two emulators), one aliased provider block each, credentials from a variable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_instances_with_aliases() {
@@ -71,7 +60,7 @@ async fn several_instances_with_aliases() {
 /// The client secret as an ephemeral variable (Terraform 1.10+), the rest from the environment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_secret_as_an_ephemeral_variable() {
-    if skip_unless(1, 10, "ephemeral variables") {
+    if support::terraform::skip_below(1, 10, "ephemeral variables") {
         return;
     }
     let emu = support::emulator().await;
@@ -91,7 +80,7 @@ async fn client_secret_as_an_ephemeral_variable() {
 /// adopted in one apply, the others are left alone, and the next plan is empty.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adopting_existing_users_with_import_for_each() {
-    if skip_unless(1, 7, "import blocks with for_each") {
+    if support::terraform::skip_below(1, 7, "import blocks with for_each") {
         return;
     }
     let emu = support::emulator().await;
@@ -151,7 +140,7 @@ async fn adopting_existing_users_with_import_for_each() {
 /// changes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adopting_with_terraform_query() {
-    if skip_unless(1, 14, "terraform query") {
+    if support::terraform::skip_below(1, 14, "terraform query") {
         return;
     }
     let emu = support::emulator().await;
@@ -211,7 +200,7 @@ async fn adopting_with_terraform_query() {
 /// and ends the old ones.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotating_a_service_secret() {
-    if skip_unless(1, 4, "terraform_data") {
+    if support::terraform::skip_below(1, 4, "terraform_data") {
         return;
     }
     let emu = support::emulator().await;

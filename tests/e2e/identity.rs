@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{self, terraform, terraform::Terraform};
+use crate::support::{self, terraform::Terraform};
 
 const CHAIN: &str = r#"resource "marketo_api_only_role" "r" {
   name        = "Identity Role"
@@ -42,8 +42,7 @@ fn identity_of(tf: &Terraform, address: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_recorded_and_import_blocks_by_identity() {
-    if !terraform::at_least(1, 12) {
-        eprintln!("skipped: resource identity needs Terraform 1.12 or later");
+    if support::terraform::skip_below(1, 12, "resource identity") {
         return;
     }
     let emu = support::emulator().await;

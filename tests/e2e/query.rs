@@ -5,7 +5,7 @@
 
 use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService, RoleWorkspace};
 
-use crate::support::{self, terraform, terraform::Terraform};
+use crate::support::{self, terraform::Terraform};
 
 const QUERY: &str = r#"list "marketo_api_only_role" "roles" {
   provider         = marketo
@@ -31,8 +31,7 @@ list "marketo_custom_service" "services" {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_lists_generates_imports_and_plans_clean() {
-    if !terraform::at_least(1, 14) {
-        eprintln!("skipped: terraform query needs Terraform 1.14 or later");
+    if support::terraform::skip_below(1, 14, "terraform query") {
         return;
     }
     let emu = support::emulator().await;
@@ -133,8 +132,7 @@ async fn query_lists_generates_imports_and_plans_clean() {
 /// roles cannot, and say why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn query_on_an_instance_without_admin_endpoints_says_so() {
-    if !terraform::at_least(1, 14) {
-        eprintln!("skipped: terraform query needs Terraform 1.14 or later");
+    if support::terraform::skip_below(1, 14, "terraform query") {
         return;
     }
     let emu = support::emulator().await;

@@ -348,11 +348,7 @@ async fn an_instance_without_the_admin_endpoints() {
 /// role keeps its id and the plan is clean.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renamed_resource_block_is_told_to_use_moved() {
-    if !support::terraform::at_least(1, 1) {
-        eprintln!(
-            "moved blocks need Terraform 1.1; skipped on {:?}",
-            support::terraform::version()
-        );
+    if support::terraform::skip_below(1, 1, "a moved block") {
         return;
     }
     let emu = support::emulator().await;

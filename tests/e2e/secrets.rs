@@ -4,7 +4,7 @@
 //! Also: a state written by the release before `store_client_secret` (schema version 0) upgrades
 //! in place, on every core.
 
-use crate::support::{self, terraform, terraform::Terraform};
+use crate::support::{self, terraform::Terraform};
 
 const CHAIN: &str = r#"resource "marketo_api_only_role" "r" {
   name        = "Secret Path Role"
@@ -70,8 +70,7 @@ output "role_seen_by_the_integration" {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ephemeral_credentials_configure_a_provider_and_the_secret_is_stored_nowhere() {
-    if !terraform::at_least(1, 10) {
-        eprintln!("skipped: ephemeral resources need Terraform 1.10 or later");
+    if support::terraform::skip_below(1, 10, "ephemeral resources") {
         return;
     }
     let emu = support::emulator().await;

@@ -125,6 +125,19 @@ pub fn at_least(major: u32, minor: u32) -> bool {
     (ma, mi) >= (major, minor)
 }
 
+/// True when the core under test is older than `major.minor`, after saying on stderr that the
+/// test is skipped and what it needs (`what`): `if skip_below(1, 14, "terraform query") { return; }`.
+pub fn skip_below(major: u32, minor: u32, what: &str) -> bool {
+    if at_least(major, minor) {
+        return false;
+    }
+    eprintln!(
+        "skipped: {what} needs Terraform {major}.{minor} or later; this core is {:?}",
+        version()
+    );
+    true
+}
+
 impl Terraform {
     /// A fresh working directory whose provider credentials come from the environment
     /// (`MARKETO_ENDPOINT`, `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET`), pointed at `emu`.
