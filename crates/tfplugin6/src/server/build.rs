@@ -7,9 +7,24 @@ use tokio_util::sync::CancellationToken;
 
 use super::convert::server_capabilities;
 use super::{DataSourceEntry, Inner, ProviderService, ResourceEntry, ephemeral, list, prefixed};
+use crate::diag::Diagnostics;
 use crate::proto::tfplugin6 as pb;
 use crate::provider::Provider;
 use crate::schema::Schema;
+use crate::value::Type;
+
+/// Checks the schema of the type `name` (its problems prefixed with the name), records it for
+/// `GetProviderSchema`, and gives the type of its values.
+pub(super) fn register(
+    name: &str,
+    schema: &Schema,
+    diags: &mut Diagnostics,
+    schemas: &mut HashMap<String, pb::Schema>,
+) -> Type {
+    diags.extend(prefixed(name, schema.check()));
+    schemas.insert(name.to_string(), schema.to_proto());
+    schema.value_type()
+}
 
 impl ProviderService {
     /// Builds the service; schemas are computed once, here.
@@ -20,9 +35,7 @@ impl ProviderService {
         let mut resource_schemas = HashMap::new();
         for r in provider.resources() {
             let name = r.type_name().to_string();
-            let schema = r.schema();
-            diags.extend(prefixed(&name, schema.check()));
-            resource_schemas.insert(name.clone(), schema.to_proto());
+            let ty = register(&name, &r.schema(), &mut diags, &mut resource_schemas);
             let identity = r.identity_schema().map(|i| {
                 let ty = i.value_type();
                 (i, ty)
@@ -30,7 +43,7 @@ impl ProviderService {
             resources.insert(
                 name,
                 ResourceEntry {
-                    ty: schema.value_type(),
+                    ty,
                     identity,
                     resource: r,
                 },
@@ -40,16 +53,8 @@ impl ProviderService {
         let mut data_source_schemas = HashMap::new();
         for d in provider.data_sources() {
             let name = d.type_name().to_string();
-            let schema = d.schema();
-            diags.extend(prefixed(&name, schema.check()));
-            data_source_schemas.insert(name.clone(), schema.to_proto());
-            data_sources.insert(
-                name,
-                DataSourceEntry {
-                    ty: schema.value_type(),
-                    data_source: d,
-                },
-            );
+            let ty = register(&name, &d.schema(), &mut diags, &mut data_source_schemas);
+            data_sources.insert(name, DataSourceEntry { ty, data_source: d });
         }
         let (ephemeral, ephemeral_resource_schemas) =
             ephemeral::entries(provider.ephemeral_resources(), &mut diags);

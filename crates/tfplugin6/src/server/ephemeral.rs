@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use super::build::register;
 use super::convert::{client_caps, decode, encode_into};
-use super::{prefixed, unknown_type};
+use super::unknown_type;
 use crate::diag::Diagnostics;
 use crate::ephemeral::{EphemeralResource, OpenRequest};
 use crate::proto::tfplugin6 as pb;
@@ -27,16 +28,8 @@ pub(super) fn entries(
     let mut schemas = HashMap::new();
     for r in list {
         let name = r.type_name().to_string();
-        let schema = r.schema();
-        diags.extend(prefixed(&name, schema.check()));
-        schemas.insert(name.clone(), schema.to_proto());
-        entries.insert(
-            name,
-            Entry {
-                ty: schema.value_type(),
-                resource: r,
-            },
-        );
+        let ty = register(&name, &r.schema(), diags, &mut schemas);
+        entries.insert(name, Entry { ty, resource: r });
     }
     (entries, schemas)
 }

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
+use super::build::register;
 use super::convert::{decode, encode_into};
-use super::{ListStream, ResourceEntry, prefixed, unknown_type};
+use super::{ListStream, ResourceEntry, unknown_type};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::list::{ListRequest, ListResource, ListResult, ListSink};
 use crate::proto::tfplugin6 as pb;
@@ -49,13 +50,11 @@ pub(super) fn entries(
             ));
             continue;
         };
-        let schema = list.schema();
-        diags.extend(prefixed(&name, schema.check()));
-        schemas.insert(name.clone(), schema.to_proto());
+        let ty = register(&name, &list.schema(), diags, &mut schemas);
         entries.insert(
             name,
             Entry {
-                ty: schema.value_type(),
+                ty,
                 identity_ty: identity_ty.clone(),
                 resource_ty: resource.ty.clone(),
                 list,
