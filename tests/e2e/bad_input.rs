@@ -159,19 +159,25 @@ async fn bad_input_fails_at_its_stage_naming_the_attribute() {
     // What the diagnostics say (without the configuration lines Terraform quotes) and stderr.
     let mut shown = String::new();
 
+    // Runs `args` in a directory holding `cases`, keeps what it printed, and gives its errors by
+    // case file: every error must name one.
+    let mut judge = |cases: &[(String, &Case)], args: &[&str]| {
+        let tf = Terraform::new(&emu);
+        write_cases(&tf, cases);
+        let out = tf.run(args);
+        everything.push_str(&out.text());
+        shown.push_str(&out.stderr);
+        let by_file = errors_by_file(&out.stdout);
+        assert!(
+            !by_file.contains_key(""),
+            "errors that name no case: {:?}\n{}",
+            by_file.get(""),
+            out.text()
+        );
+        by_file
+    };
     // One validate for every case.
-    let tf = Terraform::new(&emu);
-    write_cases(&tf, &named);
-    let out = tf.run(&["validate", "-json", "-no-color"]);
-    everything.push_str(&out.text());
-    shown.push_str(&out.stderr);
-    let mut by_file = errors_by_file(&out.stdout);
-    assert!(
-        !by_file.contains_key(""),
-        "errors that name no case: {:?}\n{}",
-        by_file.get(""),
-        out.text()
-    );
+    let mut by_file = judge(&named, &["validate", "-json", "-no-color"]);
     for (stem, _) in &named {
         if let Some(texts) = by_file.remove(&format!("{stem}.tf")) {
             seen.insert(stem.clone(), (Stage::Validate, texts));
@@ -184,18 +190,7 @@ async fn bad_input_fails_at_its_stage_naming_the_attribute() {
         .filter(|(stem, _)| !seen.contains_key(stem))
         .map(|(stem, c)| (stem.clone(), *c))
         .collect();
-    let tf = Terraform::new(&emu);
-    write_cases(&tf, &rest);
-    let out = tf.run(&["plan", "-json", "-input=false", "-no-color"]);
-    everything.push_str(&out.text());
-    shown.push_str(&out.stderr);
-    let mut by_file = errors_by_file(&out.stdout);
-    assert!(
-        !by_file.contains_key(""),
-        "errors that name no case: {:?}\n{}",
-        by_file.get(""),
-        out.text()
-    );
+    let mut by_file = judge(&rest, &["plan", "-json", "-input=false", "-no-color"]);
     for (stem, _) in &rest {
         let (stage, texts) = match by_file.remove(&format!("{stem}.tf")) {
             Some(texts) => (Stage::Plan, texts),

@@ -2,7 +2,7 @@
 //! the configuration Terraform writes from our schemas and imported state applies with no
 //! changes, for every resource type.
 
-use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService, RoleWorkspace};
+use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService};
 
 use crate::support::{self, terraform::Terraform};
 
@@ -23,17 +23,8 @@ async fn generated_configuration_applies_with_no_changes() {
         .expect("role");
     client
         .invite_user(&InviteUser {
-            email_address: "hand@example.com".into(),
-            first_name: "Hand".into(),
-            last_name: "Made".into(),
-            user_role_workspaces: vec![RoleWorkspace {
-                access_role_id: role.role.id,
-                workspace_id: 0,
-            }],
-            userid: None,
-            api_only: true,
-            expires_at: None,
             reason: Some("made by hand".into()),
+            ..support::api_user("hand@example.com", "Hand", "Made", &[(role.role.id, 0)])
         })
         .await
         .expect("user");

@@ -2,9 +2,7 @@
 //! (`support::guide_snippets`), so a guide cannot show a configuration that does not work.
 
 use marketo_emulator::EmulatorHandle;
-use terraform_provider_marketo::marketo::{
-    ErrorKind, InviteUser, RoleWorkspace, Secret, fetch_token,
-};
+use terraform_provider_marketo::marketo::{ErrorKind, Secret, fetch_token};
 
 use crate::support::{self, terraform::Terraform};
 
@@ -14,19 +12,12 @@ async fn several_instances_with_aliases() {
     let sandbox = support::emulator().await;
     let production = support::emulator().await;
     support::client(&production)
-        .invite_user(&InviteUser {
-            email_address: "prod-only@example.com".into(),
-            first_name: "Prod".into(),
-            last_name: "Only".into(),
-            userid: None,
-            api_only: true,
-            expires_at: None,
-            reason: None,
-            user_role_workspaces: vec![RoleWorkspace {
-                access_role_id: 2,
-                workspace_id: 1,
-            }],
-        })
+        .invite_user(&support::api_user(
+            "prod-only@example.com",
+            "Prod",
+            "Only",
+            &[(2, 1)],
+        ))
         .await
         .expect("a user in production only");
     let mut tf = Terraform::new(&sandbox);
@@ -91,22 +82,7 @@ async fn adopting_existing_users_with_import_for_each() {
         ("other@example.com", vec![(2, 1)]),
     ] {
         client
-            .invite_user(&InviteUser {
-                email_address: email.into(),
-                first_name: "Made".into(),
-                last_name: "ByHand".into(),
-                userid: None,
-                api_only: true,
-                expires_at: None,
-                reason: None,
-                user_role_workspaces: pairs
-                    .into_iter()
-                    .map(|(role, ws)| RoleWorkspace {
-                        access_role_id: role,
-                        workspace_id: ws,
-                    })
-                    .collect(),
-            })
+            .invite_user(&support::api_user(email, "Made", "ByHand", &pairs))
             .await
             .expect("a user made by hand");
     }
@@ -147,19 +123,7 @@ async fn adopting_with_terraform_query() {
     let client = support::client(&emu);
     for email in ["a@partner.example.com", "other@example.com"] {
         client
-            .invite_user(&InviteUser {
-                email_address: email.into(),
-                first_name: "Made".into(),
-                last_name: "ByHand".into(),
-                userid: None,
-                api_only: true,
-                expires_at: None,
-                reason: None,
-                user_role_workspaces: vec![RoleWorkspace {
-                    access_role_id: 2,
-                    workspace_id: 1,
-                }],
-            })
+            .invite_user(&support::api_user(email, "Made", "ByHand", &[(2, 1)]))
             .await
             .expect("a user made by hand");
     }

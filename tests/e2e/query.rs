@@ -3,7 +3,7 @@
 //! (The service list is not filtered, so it also finds the service the emulator seeds for its
 //! admin credentials.)
 
-use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService, RoleWorkspace};
+use terraform_provider_marketo::marketo::{NewRole, NewService};
 
 use crate::support::{self, terraform::Terraform};
 
@@ -49,19 +49,12 @@ async fn query_lists_generates_imports_and_plans_clean() {
         .enumerate()
     {
         client
-            .invite_user(&InviteUser {
-                email_address: email.into(),
-                first_name: format!("Hand{i}"),
-                last_name: "Made".into(),
-                user_role_workspaces: vec![RoleWorkspace {
-                    access_role_id: role.role.id,
-                    workspace_id: 0,
-                }],
-                userid: None,
-                api_only: true,
-                expires_at: None,
-                reason: None,
-            })
+            .invite_user(&support::api_user(
+                email,
+                &format!("Hand{i}"),
+                "Made",
+                &[(role.role.id, 0)],
+            ))
             .await
             .expect("user");
         client

@@ -38,6 +38,33 @@ pub fn client(emu: &EmulatorHandle) -> terraform_provider_marketo::marketo::Clie
     Client::new(config).expect("client")
 }
 
+/// An invitation of an API-only user named `first last`, holding each (role id, workspace id) of
+/// `pairs`, with no userid, expiry or reason: a user "made by hand" in a test's set-up.
+pub fn api_user(
+    email: &str,
+    first: &str,
+    last: &str,
+    pairs: &[(i64, i64)],
+) -> terraform_provider_marketo::marketo::InviteUser {
+    use terraform_provider_marketo::marketo::{InviteUser, RoleWorkspace};
+    InviteUser {
+        email_address: email.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        user_role_workspaces: pairs
+            .iter()
+            .map(|&(access_role_id, workspace_id)| RoleWorkspace {
+                access_role_id,
+                workspace_id,
+            })
+            .collect(),
+        userid: None,
+        api_only: true,
+        expires_at: None,
+        reason: None,
+    }
+}
+
 /// The ```` ```terraform ```` blocks of `docs/guides/<name>.md`, in order: the guides' HCL is what
 /// the tests run, so a guide cannot show a configuration that does not work.
 pub fn guide_snippets(name: &str) -> Vec<String> {
