@@ -167,9 +167,8 @@ async fn one_process_of_two() {
 #[tokio::test]
 async fn two_processes_share_one_call_budget() {
     let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("requests.jsonl");
     let mut config = limited_emulator();
-    config.log_file = Some(log.clone());
+    let log = RequestLog::on(&mut config);
     let h = start(config).await;
     let budget_dir = dir.path().join("budget");
     std::fs::create_dir(&budget_dir).unwrap();
@@ -201,12 +200,8 @@ async fn two_processes_share_one_call_budget() {
         assert!(out.status.success(), "{text}");
         assert!(text.contains("1 passed"), "the child ran: {text}");
     }
-    let lines = std::fs::read_to_string(&log).unwrap();
-    let api: Vec<_> = lines
-        .lines()
-        .filter(|l| !l.contains("/identity/"))
-        .collect();
-    assert_eq!(api.len(), 24, "{lines}");
+    let lines = log.text();
+    assert_eq!(log.api_calls().len(), 24, "{lines}");
     assert!(!lines.contains("\"code\":606"), "{lines}");
     h.shutdown().await;
 }

@@ -300,12 +300,8 @@ async fn a_token_that_expires_while_calls_wait_for_their_turn_is_renewed() {
 
 #[tokio::test]
 async fn the_first_607_ends_every_further_call_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("requests.jsonl");
-    let mut config = Config {
-        log_file: Some(log.clone()),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    let log = RequestLog::on(&mut config);
     config.set_limits(Limits {
         rate_limit: None,
         concurrency: None,
@@ -344,12 +340,13 @@ async fn the_first_607_ends_every_further_call_at_once() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::QuotaExceeded);
     assert!(started.elapsed() < Duration::from_secs(1));
-    let lines = std::fs::read_to_string(&log).unwrap();
-    let api: Vec<_> = lines
-        .lines()
-        .filter(|l| !l.contains("/identity/"))
-        .collect();
-    assert_eq!(api.len(), 4, "3 answered, one 607, then nothing: {lines}");
+    let api = log.api_calls();
+    assert_eq!(
+        api.len(),
+        4,
+        "3 answered, one 607, then nothing: {}",
+        log.text()
+    );
     assert!(api[3].contains("\"code\":607"), "{}", api[3]);
     let m = c.metrics();
     assert_eq!((m.api_requests, m.retries, m.lookups), (4, 0, 0), "{m:?}");
@@ -399,12 +396,8 @@ async fn a_read_back_overtakes_calls_queued_in_the_limiter() {
 /// Calls that were already waiting for their turn when the 607 came are not sent either.
 #[tokio::test]
 async fn calls_queued_when_the_607_comes_are_not_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("requests.jsonl");
-    let mut config = Config {
-        log_file: Some(log.clone()),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    let log = RequestLog::on(&mut config);
     config.set_limits(Limits {
         rate_limit: None,
         concurrency: None,
@@ -427,8 +420,12 @@ async fn calls_queued_when_the_607_comes_are_not_sent() {
         let e = r.unwrap().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::QuotaExceeded, "{e}");
     }
-    let lines = std::fs::read_to_string(&log).unwrap();
-    let api = lines.lines().filter(|l| !l.contains("/identity/")).count();
-    assert_eq!(api, 2, "one answered, one 607, none of the queued: {lines}");
+    let api = log.api_calls();
+    assert_eq!(
+        api.len(),
+        2,
+        "one answered, one 607, none of the queued: {}",
+        log.text()
+    );
     h.shutdown().await;
 }

@@ -20,6 +20,36 @@ pub(crate) async fn start(config: Config) -> EmulatorHandle {
     Emulator::start(config).await.expect("emulator starts")
 }
 
+/// The emulator's request log, in a temp dir that lives as long as this value.
+pub(crate) struct RequestLog {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl RequestLog {
+    /// Points `config`'s request log at a new file.
+    pub(crate) fn on(config: &mut Config) -> RequestLog {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("requests.jsonl");
+        config.log_file = Some(path.clone());
+        RequestLog { _dir: dir, path }
+    }
+
+    /// Everything logged so far, one request a line.
+    pub(crate) fn text(&self) -> String {
+        std::fs::read_to_string(&self.path).expect("request log")
+    }
+
+    /// The logged API calls, without the logins.
+    pub(crate) fn api_calls(&self) -> Vec<String> {
+        self.text()
+            .lines()
+            .filter(|l| !l.contains("/identity/"))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 pub(crate) fn identity_url(h: &EmulatorHandle) -> Url {
     Url::parse(&format!("{}/identity", h.base_url())).expect("identity url")
 }

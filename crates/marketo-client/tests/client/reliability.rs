@@ -13,10 +13,8 @@ use crate::*;
 
 #[tokio::test]
 async fn client_fetches_one_token_for_many_concurrent_calls() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("requests.jsonl");
     let mut config = Config::default().without_limits();
-    config.log_file = Some(log.clone());
+    let log = RequestLog::on(&mut config);
     let h = start(config).await;
     let c = client(&h);
     let mut set = JoinSet::new();
@@ -37,7 +35,7 @@ async fn client_fetches_one_token_for_many_concurrent_calls() {
         (7..=9).contains(&m.api_requests),
         "concurrent identical reads are joined: {m:?}"
     );
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = log.text();
     let identity_lines = text
         .lines()
         .filter(|l| l.contains("/identity/oauth/token"))
