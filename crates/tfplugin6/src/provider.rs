@@ -157,6 +157,20 @@ pub struct PlanRequest {
 }
 
 impl PlanRequest {
+    /// A request planning `proposed_new_state` from `prior_state` (null for a create) for
+    /// `config`, with no private data, no client capabilities and no prior identity: what a test
+    /// of a resource's `plan` starts from.
+    pub fn new(prior_state: Value, proposed_new_state: Value, config: Value) -> Self {
+        PlanRequest {
+            prior_state,
+            proposed_new_state,
+            config,
+            prior_private: Vec::new(),
+            client_capabilities: ClientCapabilities::default(),
+            prior_identity: Value::Null,
+        }
+    }
+
     /// True when the resource is being created.
     pub fn is_create(&self) -> bool {
         self.prior_state.is_null()

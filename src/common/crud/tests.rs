@@ -106,14 +106,7 @@ impl CrudResource for Probed {
 }
 
 fn plan_req(prior: Value, proposed: Value) -> PlanRequest {
-    PlanRequest {
-        prior_state: prior,
-        proposed_new_state: proposed.clone(),
-        config: proposed,
-        prior_private: Vec::new(),
-        client_capabilities: Default::default(),
-        prior_identity: Value::Null,
-    }
+    PlanRequest::new(prior, proposed.clone(), proposed)
 }
 
 /// The async plan hook runs for creates and changes only, and its errors stop the plan.

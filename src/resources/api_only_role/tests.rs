@@ -143,14 +143,7 @@ fn plan_keeps_computed_values_on_update() {
         .with_attr("id", Value::string("101"))
         .with_attr("type", Value::string("custom"));
     let proposed = config("Sync 2", None, &["Read-Write Lead"]);
-    let req = PlanRequest {
-        prior_state: prior,
-        proposed_new_state: proposed.clone(),
-        config: proposed,
-        prior_private: Vec::new(),
-        client_capabilities: Default::default(),
-        prior_identity: Value::Null,
-    };
+    let req = PlanRequest::new(prior, proposed.clone(), proposed);
     let role = Crud(ApiOnlyRole::new(Arc::new(Shared::default())));
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()

@@ -28,14 +28,7 @@ fn prior() -> Value {
 
 fn plan(prior: Value, proposed: Value) -> PlanResponse {
     let svc = Crud(CustomService::new(Arc::new(Shared::default())));
-    let req = PlanRequest {
-        prior_state: prior,
-        proposed_new_state: proposed.clone(),
-        config: proposed,
-        prior_private: Vec::new(),
-        client_capabilities: Default::default(),
-        prior_identity: Value::Null,
-    };
+    let req = PlanRequest::new(prior, proposed.clone(), proposed);
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -104,12 +97,8 @@ fn the_create_half_of_a_replacement_knows_what_it_replaces() {
     let proposed = config("Sync", None, "other@example.com");
     let svc = Crud(CustomService::new(Arc::new(Shared::default())));
     let req = PlanRequest {
-        prior_state: Value::Null,
-        proposed_new_state: proposed.clone(),
-        config: proposed.clone(),
         prior_private: [crate::common::crud::REPLACING, b"7\0"].concat(),
-        client_capabilities: Default::default(),
-        prior_identity: Value::Null,
+        ..PlanRequest::new(Value::Null, proposed.clone(), proposed.clone())
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -190,14 +179,7 @@ async fn a_service_that_does_not_store_its_secret_plans_none() {
     let plan = r
         .plan(
             &ctx,
-            PlanRequest {
-                prior_state: Value::Null,
-                proposed_new_state: cfg.clone(),
-                config: cfg.clone(),
-                prior_private: Vec::new(),
-                client_capabilities: Default::default(),
-                prior_identity: Value::Null,
-            },
+            PlanRequest::new(Value::Null, cfg.clone(), cfg.clone()),
         )
         .await;
     assert!(!plan.diagnostics.has_errors(), "{}", plan.diagnostics);
@@ -213,19 +195,7 @@ async fn a_service_that_does_not_store_its_secret_plans_none() {
         .with_attr("id", Value::string("5"))
         .with_attr("client_id", Value::string("cid"))
         .with_attr("store_client_secret", Value::Bool(false));
-    let plan = r
-        .plan(
-            &ctx,
-            PlanRequest {
-                prior_state: prior,
-                proposed_new_state: proposed,
-                config: on,
-                prior_private: Vec::new(),
-                client_capabilities: Default::default(),
-                prior_identity: Value::Null,
-            },
-        )
-        .await;
+    let plan = r.plan(&ctx, PlanRequest::new(prior, proposed, on)).await;
     assert_eq!(
         plan.planned_state.get("store_client_secret"),
         &Value::Bool(true)
