@@ -15,8 +15,8 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use tokio::sync::OnceCell;
 
 use crate::common::{Shared, endpoint_missing};
-use crate::marketo::{Client, ErrorKind};
-use crate::plugin::{Context, Diagnostics};
+use marketo_client::{Client, ErrorKind};
+use tfplugin6::{Context, Diagnostics};
 
 /// What the probe learnt about an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

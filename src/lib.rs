@@ -11,14 +11,9 @@ pub mod ephemeral_resources;
 pub mod provider;
 pub mod resources;
 
-/// The Marketo client (the `marketo-client` crate), under its former module path.
-pub use marketo_client as marketo;
-/// The plugin protocol layer (the `tfplugin6` crate), under its former module path.
-pub use tfplugin6 as plugin;
-
 use std::sync::Arc;
 
 /// The `marketo` provider, ready to serve.
-pub fn provider() -> Arc<dyn plugin::Provider> {
+pub fn provider() -> Arc<dyn tfplugin6::Provider> {
     Arc::new(provider::MarketoProvider::new())
 }

@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    terraform_provider_marketo::plugin::run_main(terraform_provider_marketo::provider())
+    tfplugin6::run_main(terraform_provider_marketo::provider())
 }

@@ -11,13 +11,13 @@ use url::Url;
 use crate::common::read_only::Lookup;
 use crate::common::{Shared, checks};
 use crate::data_sources;
-use crate::marketo::{self, Client, ClientConfig, Secret};
-use crate::plugin::model::{self, Attr};
-use crate::plugin::{
+use crate::{ephemeral_resources, resources};
+use marketo_client::{Client, ClientConfig, Secret};
+use tfplugin6::model::{self, Attr};
+use tfplugin6::{
     Attribute, AttributePath, Block, ConfigureRequest, Context, DataSource, Diagnostic,
     Diagnostics, EphemeralResource, ListResource, Number, Provider, Resource, Schema, Type, Value,
 };
-use crate::{ephemeral_resources, resources};
 
 mod settings;
 
@@ -182,7 +182,7 @@ fn check_endpoint(text: &str) -> Result<Url, String> {
     }
     match url.scheme() {
         "https" => {}
-        "http" if marketo::is_loopback(&url) => {}
+        "http" if marketo_client::is_loopback(&url) => {}
         "http" => {
             return Err(format!(
                 "\"{text}\" uses plain HTTP: Marketo credentials and tokens must travel over HTTPS \

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::marketo::MarketoDateTime;
+use marketo_client::MarketoDateTime;
 
 /// The Access API permission names a role can grant an API-only user (API-NOTES.md §3.3).
 const PERMISSIONS_FILE: &str = include_str!("../../data/access-api-permissions.txt");
@@ -108,7 +108,7 @@ pub fn forbidden_char(c: char) -> bool {
 /// `value` safe to show in a diagnostic or a terminal: every [`forbidden_char`] is written as its
 /// escape (`\u{1b}`), backslashes are left as they are.
 pub fn escaped(value: &str) -> String {
-    crate::marketo::escape_controls(value).into_owned()
+    marketo_client::escape_controls(value).into_owned()
 }
 
 /// Refuses a text holding a control character or a bidirectional override, naming the first

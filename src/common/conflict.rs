@@ -3,7 +3,7 @@
 //! object's id, and with the provider's `adopt_existing` an object that matches every configured
 //! attribute is adopted (recorded as created) with a warning saying why.
 
-use crate::plugin::{Diagnostic, Diagnostics};
+use tfplugin6::{Diagnostic, Diagnostics};
 
 /// The provider setting that turns adoption on.
 pub const ADOPT_EXISTING: &str = "adopt_existing";

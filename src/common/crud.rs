@@ -25,9 +25,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Shared;
-use crate::marketo::Client;
-use crate::plugin::model::{self, ModelError};
-use crate::plugin::{
+use marketo_client::Client;
+use tfplugin6::model::{self, ModelError};
+use tfplugin6::{
     ApplyRequest, ApplyResponse, AttributePath, Change, Context, Diagnostic, Diagnostics,
     IdentityAttribute, IdentitySchema, ImportResponse, ImportTarget, ImportedResource, PlanRequest,
     PlanResponse, RawState, ReadRequest, ReadResponse, Resource, Schema, Type, Value,

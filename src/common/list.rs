@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 
 use super::crud::CrudResource;
-use crate::marketo::Client;
-use crate::plugin::model;
-use crate::plugin::{
+use marketo_client::Client;
+use tfplugin6::model;
+use tfplugin6::{
     Context, Diagnostic, Diagnostics, ListRequest, ListResource, ListResult, ListSink, Schema,
     Value,
 };

@@ -13,18 +13,18 @@ mod shared;
 
 pub use shared::Shared;
 
-use crate::marketo::{self, ErrorKind, RoleWorkspace};
+use marketo_client::{ErrorKind, RoleWorkspace};
 use serde::{Deserialize, Serialize};
 
-use crate::plugin::model::{Attr, Set};
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number, Value};
+use tfplugin6::model::{Attr, Set};
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics, Number, Value};
 
 /// Longest role or service description Marketo accepts.
 pub const MAX_DESCRIPTION: usize = 255;
 
 /// A diagnostic for a failed Marketo call made while `doing` (e.g. "creating the role \"x\"").
 /// What the user can do about it depends on the kind of failure, so the detail says it.
-pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
+pub fn api_error(doing: &str, err: &marketo_client::Error) -> Diagnostic {
     let hint = match err.kind() {
         ErrorKind::Unauthorized => {
             " Check the provider's client_id and client_secret: Marketo no longer accepts them."
@@ -40,7 +40,7 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
              Terraform with a lower -parallelism."
         }
         ErrorKind::QuotaExceeded => " Every integration on the instance draws on this quota.",
-        ErrorKind::Transient if err.transport() == Some(marketo::Transport::Timeout) => {
+        ErrorKind::Transient if err.transport() == Some(marketo_client::Transport::Timeout) => {
             " Marketo did not answer in time through every retry: run the same command again \
              later, or raise the provider's request_timeout / max_retries."
         }
@@ -52,7 +52,9 @@ pub fn api_error(doing: &str, err: &marketo::Error) -> Diagnostic {
         _ => "",
     };
     let summary = match (err.kind(), err.transport()) {
-        (_, Some(marketo::Transport::Timeout)) => format!("Marketo did not answer while {doing}"),
+        (_, Some(marketo_client::Transport::Timeout)) => {
+            format!("Marketo did not answer while {doing}")
+        }
         (_, Some(_)) => format!("Cannot reach Marketo while {doing}"),
         (ErrorKind::Cancelled, _) => format!("Stopped while {doing}"),
         _ => format!("Marketo refused {doing}"),
@@ -71,7 +73,7 @@ pub fn shown(text: &str) -> String {
 }
 
 /// The same, attached to an attribute.
-pub fn api_error_at(doing: &str, err: &marketo::Error, path: AttributePath) -> Diagnostic {
+pub fn api_error_at(doing: &str, err: &marketo_client::Error, path: AttributePath) -> Diagnostic {
     api_error(doing, err).at(path)
 }
 

@@ -18,8 +18,8 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use super::{Shared, checks};
-use crate::marketo::{self, Client, Role, Service, Workspace};
-use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics};
+use marketo_client::{Client, Role, Service, Workspace};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics};
 
 /// A list as last fetched: `None` before the first fetch, `Some(None)` when it failed.
 type Slot<T> = Mutex<Option<Option<Arc<Vec<T>>>>>;
@@ -43,7 +43,7 @@ struct Got<T> {
 async fn get<T, F, Fut>(slot: &Slot<T>, fresh: bool, what: &str, fetch: F) -> Option<Got<T>>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Vec<T>, marketo::Error>>,
+    Fut: Future<Output = Result<Vec<T>, marketo_client::Error>>,
 {
     let mut kept = slot.lock().await;
     if let Some(result) = kept.as_ref()
@@ -419,7 +419,7 @@ mod tests {
             "marketo_api_only_role",
             false,
         );
-        assert_eq!(d.severity, crate::plugin::Severity::Error);
+        assert_eq!(d.severity, tfplugin6::Severity::Error);
         assert_eq!(d.attribute, Some(AttributePath::root("name")));
         assert!(d.detail.contains("named \"Dup\" (id 7)"), "{}", d.detail);
         assert!(
@@ -439,13 +439,13 @@ mod tests {
             "marketo_api_only_role",
             true,
         );
-        assert_eq!(w.severity, crate::plugin::Severity::Warning);
+        assert_eq!(w.severity, tfplugin6::Severity::Warning);
         assert!(w.detail.contains("adopt_existing"), "{}", w.detail);
     }
 
     /// A provider configured against `emu`.
     fn configured(emu: &marketo_emulator::EmulatorHandle) -> Shared {
-        use crate::marketo::{ClientConfig, Secret};
+        use marketo_client::{ClientConfig, Secret};
         let base = url::Url::parse(&emu.base_url()).unwrap();
         let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).unwrap();
         let client = Client::new(ClientConfig::new(
@@ -492,7 +492,7 @@ mod tests {
         // A role made after the lists were read: the kept list misses it, a fresh one has it.
         let client = shared.client(&ctx).unwrap();
         let made = client
-            .create_role(&crate::marketo::NewRole {
+            .create_role(&marketo_client::NewRole {
                 name: "Made Later".into(),
                 description: None,
                 permissions: Vec::new(),

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Shared;
-use crate::marketo::Client;
-use crate::plugin::model;
-use crate::plugin::{
+use marketo_client::Client;
+use tfplugin6::model;
+use tfplugin6::{
     Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource,
     OpenRequest, OpenResponse, Schema, Value,
 };

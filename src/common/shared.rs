@@ -3,8 +3,8 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::marketo::Client;
-use crate::plugin::{Context, Diagnostic, Diagnostics};
+use marketo_client::Client;
+use tfplugin6::{Context, Diagnostic, Diagnostics};
 
 /// What resources and data sources share: the client, set once by `ConfigureProvider`.
 #[derive(Debug, Default)]

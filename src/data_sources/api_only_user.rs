@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{exactly_one, is_set, not_found};
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Assignment, Shared, api_error, assignments_attr, checks};
-use crate::marketo::{self, Client, FoundUser, UserRoleWorkspace};
-use crate::plugin::model::{Attr, Set};
-use crate::plugin::{
+use marketo_client::{Client, FoundUser, UserRoleWorkspace};
+use tfplugin6::model::{Attr, Set};
+use tfplugin6::{
     Attribute, AttributePath, Block, Diagnostic, Diagnostics, NestingMode, Schema, Type,
 };
 
@@ -181,7 +181,7 @@ fn state_of(found: &FoundUser, roles: &[UserRoleWorkspace]) -> UserLookup {
 impl ApiOnlyUserDataSource {
     async fn lookup(
         &self,
-        client: &marketo::Client,
+        client: &marketo_client::Client,
         config: &UserLookup,
     ) -> Result<FoundUser, Diagnostic> {
         if let Some(userid) = config.userid.as_str() {
@@ -304,7 +304,7 @@ impl ModelDataSource for ApiOnlyUserDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::Value;
+    use tfplugin6::Value;
 
     #[test]
     fn schema_is_valid() {
@@ -323,19 +323,19 @@ mod tests {
         ]));
         assert!(d.to_string().contains("Set only one"));
         assert!(check(&c(vec![("userid", Value::string("a@x.io"))])).is_empty());
-        crate::plugin::model::check_model::<UserLookup>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<UserLookup>(&schema().value_type(), true).unwrap();
     }
 
     #[test]
     fn state_from_an_active_user() {
-        let u: marketo::User = serde_json::from_value(serde_json::json!({
+        let u: marketo_client::User = serde_json::from_value(serde_json::json!({
             "userid": "a@x.io", "firstName": "A", "lastName": "B", "emailAddress": "a@x.io",
             "id": 5, "apiOnly": true,
             "userRoleWorkspaces": [{"accessRoleId": 101, "workspaceId": 0}]
         }))
         .unwrap();
         let roles = u.user_role_workspaces.clone();
-        let s = crate::plugin::model::to_value(&state_of(&FoundUser::Active(u), &roles)).unwrap();
+        let s = tfplugin6::model::to_value(&state_of(&FoundUser::Active(u), &roles)).unwrap();
         assert_eq!(s.get("id").as_str(), Some("a@x.io"));
         assert_eq!(s.get("status").as_str(), Some("active"));
         assert_eq!(

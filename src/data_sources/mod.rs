@@ -13,17 +13,17 @@ pub mod workspaces;
 use std::cmp::Ordering;
 
 use crate::common::{api_error, checks};
-use crate::marketo::{self, ByName, Role, Workspace};
-use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
+use marketo_client::{ByName, Role, Workspace};
+use tfplugin6::model::Attr;
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
 
 /// A model read from a configuration given as `(attribute, value)` pairs, the others null.
 #[cfg(test)]
 pub(crate) fn config_of<M: serde::de::DeserializeOwned>(
-    schema: &crate::plugin::Schema,
-    pairs: Vec<(&str, crate::plugin::Value)>,
+    schema: &tfplugin6::Schema,
+    pairs: Vec<(&str, tfplugin6::Value)>,
 ) -> M {
-    use crate::plugin::{Type, Value};
+    use tfplugin6::{Type, Value};
     let Type::Object(attrs) = schema.value_type() else {
         panic!("not an object type")
     };
@@ -31,13 +31,13 @@ pub(crate) fn config_of<M: serde::de::DeserializeOwned>(
     for (k, val) in pairs {
         v.set_attr(k, val);
     }
-    crate::plugin::model::from_value(&v).unwrap()
+    tfplugin6::model::from_value(&v).unwrap()
 }
 
 /// The result of listing the `what` (e.g. "roles"), in `order`.
 pub(crate) fn listed<T>(
     what: &str,
-    result: Result<Vec<T>, marketo::Error>,
+    result: Result<Vec<T>, marketo_client::Error>,
     order: impl FnMut(&T, &T) -> Ordering,
 ) -> Result<Vec<T>, Diagnostics> {
     match result {
@@ -89,7 +89,7 @@ pub(crate) fn pick<'a, T: Listed>(
     id_text: &str,
 ) -> Result<&'a T, Diagnostic> {
     if let Some(name) = name {
-        return match marketo::find_by_name(list, name, |x| x.name()) {
+        return match marketo_client::find_by_name(list, name, |x| x.name()) {
             ByName::One(one) => Ok(one),
             ByName::Missing => {
                 let names: Vec<String> = list.iter().map(|x| x.name().to_string()).collect();

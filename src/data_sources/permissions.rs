@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, api_error, checks};
-use crate::marketo::{Client, ErrorKind};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
+use marketo_client::{Client, ErrorKind};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, Schema, Type};
 
 /// The schema's attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -130,16 +130,12 @@ mod tests {
     #[test]
     fn names_are_sorted_and_unique() {
         assert!(!schema().check().has_errors());
-        crate::plugin::model::check_model::<PermissionsModel>(&schema().value_type(), true)
-            .unwrap();
+        tfplugin6::model::check_model::<PermissionsModel>(&schema().value_type(), true).unwrap();
         let s = state(vec!["b".into(), "a".into(), "b".into()]);
-        let s = crate::plugin::model::to_value(&s).unwrap();
+        let s = tfplugin6::model::to_value(&s).unwrap();
         assert_eq!(
             s.get("names"),
-            &crate::plugin::Value::list([
-                crate::plugin::Value::string("a"),
-                crate::plugin::Value::string("b")
-            ])
+            &tfplugin6::Value::list([tfplugin6::Value::string("a"), tfplugin6::Value::string("b")])
         );
         let s = state(own_list());
         let groups = s.groups.known().unwrap();
@@ -151,7 +147,7 @@ mod tests {
             groups["Read-Write Lead"].known().map(String::as_str),
             Some("Access API")
         );
-        let v = crate::plugin::model::to_value(&s).unwrap();
+        let v = tfplugin6::model::to_value(&s).unwrap();
         assert_eq!(
             v.get("groups").get("Access Users").as_str(),
             Some("Access Admin")

@@ -10,8 +10,8 @@ use super::roles::{RoleObject, role_attributes, role_object};
 use super::{exactly_one, is_set, pick};
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, api_error, checks, parse_id};
-use crate::marketo::Client;
-use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
+use marketo_client::Client;
+use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
 /// `marketo_role`.
 #[derive(Debug, Clone)]
@@ -139,11 +139,11 @@ mod tests {
 
     #[test]
     fn id_must_be_numeric() {
-        use crate::plugin::Value;
+        use tfplugin6::Value;
         let c = super::super::config_of(&schema(), vec![("id", Value::string("Admin"))]);
         assert!(check(&c).to_string().contains("not a numeric role id"));
         let c = super::super::config_of(&schema(), vec![("id", Value::string("2"))]);
         assert!(check(&c).is_empty());
-        crate::plugin::model::check_model::<RoleObject>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<RoleObject>(&schema().value_type(), true).unwrap();
     }
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::listed;
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, optional_attr};
-use crate::marketo::{Client, Role};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
+use marketo_client::{Client, Role};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
 
 /// One role, as `marketo_roles` lists it and `marketo_role` reads it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn schema_is_valid() {
         assert!(!schema().check().has_errors());
-        crate::plugin::model::check_model::<RolesModel>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<RolesModel>(&schema().value_type(), true).unwrap();
     }
 
     #[test]
@@ -161,7 +161,7 @@ mod tests {
             "hidden": false, "onlyAllZones": true
         }))
         .unwrap();
-        let v = crate::plugin::model::to_value(&role_object(&r)).unwrap();
+        let v = tfplugin6::model::to_value(&role_object(&r)).unwrap();
         assert_eq!(v.get("id").as_str(), Some("2"));
         assert!(v.get("description").is_null());
         assert_eq!(v.get("only_all_zones").as_bool(), Some(true));

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::listed;
 use crate::common::Shared;
 use crate::common::read_only::ModelDataSource;
-use crate::marketo::{Client, UserSummary};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
+use marketo_client::{Client, UserSummary};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};
 
 /// One listed user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -133,13 +133,13 @@ mod tests {
     #[test]
     fn schema_is_valid_and_objects_match() {
         assert!(!schema().check().has_errors());
-        crate::plugin::model::check_model::<UsersModel>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<UsersModel>(&schema().value_type(), true).unwrap();
         let u: UserSummary = serde_json::from_value(serde_json::json!({
             "userid": "a@x.io", "firstName": "A", "lastName": "B",
             "emailAddress": "a@x.io", "id": 4, "apiOnly": true
         }))
         .unwrap();
-        let v = crate::plugin::model::to_value(&user_object(&u)).unwrap();
+        let v = tfplugin6::model::to_value(&user_object(&u)).unwrap();
         assert_eq!(v.get("marketo_id").as_i64(), Some(4));
         let mut names: Vec<String> = user_attributes().into_iter().map(|a| a.name).collect();
         names.sort();

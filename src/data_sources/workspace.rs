@@ -8,8 +8,8 @@ use super::workspaces::{WorkspaceObject, workspace_attributes, workspace_object}
 use super::{exactly_one, is_set, pick};
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, api_error};
-use crate::marketo::Client;
-use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
+use marketo_client::Client;
+use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
 /// `marketo_workspace`.
 #[derive(Debug, Clone)]
@@ -123,7 +123,7 @@ impl ModelDataSource for WorkspaceDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::Type;
+    use tfplugin6::Type;
 
     #[test]
     fn schema_is_valid_and_id_is_a_number() {
@@ -136,11 +136,11 @@ mod tests {
 
     #[test]
     fn ids_are_whole_numbers() {
-        use crate::plugin::Value;
+        use tfplugin6::Value;
         let c = |v| super::super::config_of::<WorkspaceObject>(&schema(), vec![("id", v)]);
         assert!(check(&c(Value::float(1.5))).has_errors());
         assert!(check(&c(Value::int(-1))).has_errors());
         assert!(check(&c(Value::int(0))).is_empty());
-        crate::plugin::model::check_model::<WorkspaceObject>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<WorkspaceObject>(&schema().value_type(), true).unwrap();
     }
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::listed;
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, optional_attr};
-use crate::marketo::{Client, Workspace};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, NestingMode, Number, Schema, Type};
+use marketo_client::{Client, Workspace};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, NestingMode, Number, Schema, Type};
 
 /// One workspace, as `marketo_workspaces` lists it and `marketo_workspace` reads it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -127,12 +127,12 @@ mod tests {
     #[test]
     fn schema_is_valid_and_objects_match() {
         assert!(!schema().check().has_errors());
-        crate::plugin::model::check_model::<WorkspacesModel>(&schema().value_type(), true).unwrap();
+        tfplugin6::model::check_model::<WorkspacesModel>(&schema().value_type(), true).unwrap();
         let w: Workspace = serde_json::from_value(serde_json::json!({
             "id": 0, "name": "AllZones", "description": null, "status": "active"
         }))
         .unwrap();
-        let v = crate::plugin::model::to_value(&workspace_object(&w)).unwrap();
+        let v = tfplugin6::model::to_value(&workspace_object(&w)).unwrap();
         assert_eq!(v.get("id").as_i64(), Some(0));
         assert!(v.get("description").is_null());
         let mut names: Vec<String> = workspace_attributes().into_iter().map(|a| a.name).collect();

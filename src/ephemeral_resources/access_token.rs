@@ -10,11 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, api_error};
-use crate::marketo::{Client, Secret};
-use crate::plugin::model::Attr;
-use crate::plugin::{
-    Attribute, AttributePath, Block, Diagnostic, Diagnostics, Number, Schema, Type,
-};
+use marketo_client::{Client, Secret};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Number, Schema, Type};
 
 /// `marketo_access_token`.
 #[derive(Debug, Clone)]
@@ -153,7 +151,7 @@ impl ModelDataSource for AccessToken {
             .map_err(|e| Diagnostics::from(api_error("obtaining an access token", &e)))?;
         let expires_in = i64::try_from(info.expires_in).unwrap_or(i64::MAX);
         let expires_at =
-            crate::marketo::now_utc() + chrono::Duration::seconds(expires_in.min(1 << 31));
+            marketo_client::now_utc() + chrono::Duration::seconds(expires_in.min(1 << 31));
         Ok(TokenModel {
             access_token: Attr::Known(info.token.expose().to_string()),
             expires_in: Attr::Known(Number::from_i64(expires_in)),

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::read_only::ModelDataSource;
 use crate::common::{Shared, api_error, endpoint_missing, parse_id};
-use crate::marketo::{Client, ErrorKind};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Type};
+use marketo_client::{Client, ErrorKind};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema, Type};
 
 /// `marketo_custom_service_credentials`.
 #[derive(Debug, Clone)]

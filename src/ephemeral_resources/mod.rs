@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::common::Shared;
 use crate::common::read_only::Ephemeral;
-use crate::plugin::EphemeralResource;
+use tfplugin6::EphemeralResource;
 
 pub mod access_token;
 pub mod custom_service_credentials;
@@ -25,7 +25,7 @@ pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn EphemeralResource>> {
 #[test]
 fn every_model_matches_its_schema() {
     use crate::common::read_only::ModelDataSource;
-    use crate::plugin::model::check_model;
+    use tfplugin6::model::check_model;
     check_model::<<access_token::AccessToken as ModelDataSource>::Model>(
         &access_token::AccessToken::schema().value_type(),
         true,

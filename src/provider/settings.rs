@@ -11,9 +11,9 @@ use super::{
     lookup, setting_error, unknown_error,
 };
 use crate::common::checks;
-use crate::marketo::{self, ClientConfig, ErrorKind, Transport, TrustRoot};
-use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics, Number};
+use marketo_client::{ClientConfig, ErrorKind, Transport, TrustRoot};
+use tfplugin6::model::Attr;
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics, Number};
 
 /// A whole-number setting: its attribute, environment variable, bounds, default and where the
 /// model keeps it.
@@ -168,7 +168,7 @@ pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Ve
     match lookup(config, &CA_CERTIFICATE_FILE) {
         Err(d) => diags.push(d),
         Ok(None) => {}
-        Ok(Some(path)) => match marketo::load_pem_file(Path::new(&path)) {
+        Ok(Some(path)) => match marketo_client::load_pem_file(Path::new(&path)) {
             Ok(found) => roots.extend(found),
             Err(e) => diags.push(
                 Diagnostic::error(
@@ -187,9 +187,10 @@ pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Ve
     for (env, load) in [
         (
             "SSL_CERT_FILE",
-            marketo::load_pem_file as fn(&Path) -> Result<Vec<TrustRoot>, marketo::TrustError>,
+            marketo_client::load_pem_file
+                as fn(&Path) -> Result<Vec<TrustRoot>, marketo_client::TrustError>,
         ),
-        ("SSL_CERT_DIR", marketo::load_pem_dir),
+        ("SSL_CERT_DIR", marketo_client::load_pem_dir),
     ] {
         let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) else {
             continue;
@@ -257,7 +258,11 @@ pub(super) enum Named {
 
 /// The diagnostic for a first login that failed: it says what happened, and blames the
 /// credentials only when Marketo refused them.
-pub(super) fn login_error(e: &marketo::Error, endpoint: &url::Url, named: &Named) -> Diagnostic {
+pub(super) fn login_error(
+    e: &marketo_client::Error,
+    endpoint: &url::Url,
+    named: &Named,
+) -> Diagnostic {
     let (attr, origin) = match named {
         Named::Munchkin(m) => (
             "munchkin_id",

@@ -16,11 +16,11 @@ use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
     gone_warning, numeric_id, optional_attr, parse_id,
 };
-use crate::marketo::{
+use marketo_client::{
     self, ByName, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
-use crate::plugin::model::{Attr, Set};
-use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
+use tfplugin6::model::{Attr, Set};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod conflict;
 mod list;
@@ -156,7 +156,7 @@ fn holders_from_message(message: &str) -> Vec<String> {
         .collect()
 }
 
-fn in_use_diagnostic(name: &str, err: &marketo::Error) -> Diagnostic {
+fn in_use_diagnostic(name: &str, err: &marketo_client::Error) -> Diagnostic {
     let holders = holders_from_message(err.message());
     let who = if holders.is_empty() {
         format!("Marketo says: {}", checks::escaped(err.message()))
@@ -195,7 +195,7 @@ fn already_exists(name: &str) -> Diagnostic {
 }
 
 /// Maps a failed write onto its diagnostic.
-fn write_error(doing: &str, name: &str, err: &marketo::Error) -> Diagnostic {
+fn write_error(doing: &str, name: &str, err: &marketo_client::Error) -> Diagnostic {
     match err.kind() {
         ErrorKind::EndpointMissing => endpoint_missing("role", INSTEAD),
         ErrorKind::AlreadyExists => already_exists(name),

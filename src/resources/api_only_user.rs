@@ -13,11 +13,11 @@ use crate::common::plan_checks::{self, Pair};
 use crate::common::{
     Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning, shown,
 };
-use crate::marketo::{
+use marketo_client::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
-use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
+use tfplugin6::model::Attr;
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod conflict;
@@ -200,7 +200,7 @@ async fn state_of(
     client: &Client,
     found: &FoundUser,
     prior: &UserModel,
-) -> Result<UserModel, marketo::Error> {
+) -> Result<UserModel, marketo_client::Error> {
     let (userid, email, first, last, id, expires, status, api_only, locked, roles) = match found {
         FoundUser::Active(u) => (
             &u.userid,
@@ -298,7 +298,7 @@ async fn settle(
 /// The error of a user Marketo will not delete because it owns a custom service (611). A
 /// service cannot move to another user (a new `api_only_user` replaces it), so the way out is to
 /// delete the service first, or to keep the user.
-fn owns_a_service(userid: &str, held_by: &str, e: &marketo::Error) -> Diagnostic {
+fn owns_a_service(userid: &str, held_by: &str, e: &marketo_client::Error) -> Diagnostic {
     Diagnostic::error(
         "The user still owns a custom service",
         format!(
@@ -350,7 +350,7 @@ impl CrudResource for ApiOnlyUser {
             CheckAt::Plan { prior: Some(prior) } => config.expires_at != prior.expires_at,
             CheckAt::Apply { prior: Some(_) } => false,
         };
-        check_config(config, check_future, crate::marketo::now_utc())
+        check_config(config, check_future, marketo_client::now_utc())
     }
 
     /// Issue 12: the roles and workspaces of `role_assignment` exist, and all-zones roles are

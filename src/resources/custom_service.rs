@@ -15,9 +15,9 @@ use crate::common::{
     Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
     numeric_id, optional_attr, parse_id,
 };
-use crate::marketo::{self, Client, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
-use crate::plugin::model::Attr;
-use crate::plugin::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
+use marketo_client::{Client, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
+use tfplugin6::model::Attr;
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod conflict;
 mod list;
@@ -167,7 +167,7 @@ fn new_display_name<'a>(plan: &'a Plan<'_, ServiceModel>) -> Option<(&'a str, Op
 }
 
 /// Maps a failed write onto its diagnostic.
-fn write_error(doing: &str, config: &ServiceModel, err: &marketo::Error) -> Diagnostic {
+fn write_error(doing: &str, config: &ServiceModel, err: &marketo_client::Error) -> Diagnostic {
     let name = config.display_name.as_str().unwrap_or_default();
     let user = config.api_only_user.as_str().unwrap_or_default();
     match err.kind() {
@@ -316,7 +316,7 @@ impl CrudResource for CustomService {
         let result = if update == ServiceUpdate::default() {
             client.get_service(id).await.and_then(|found| {
                 found.ok_or_else(|| {
-                    marketo::Error::new(ErrorKind::NotFound, "the service no longer exists")
+                    marketo_client::Error::new(ErrorKind::NotFound, "the service no longer exists")
                 })
             })
         } else {

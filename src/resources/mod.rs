@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::common::Shared;
 use crate::common::crud::Crud;
 use crate::common::list::Listing;
-use crate::plugin::{ListResource, Resource};
+use tfplugin6::{ListResource, Resource};
 
 pub mod api_only_role;
 pub mod api_only_user;
@@ -35,7 +35,7 @@ macro_rules! registry {
         fn every_model_and_filter_matches_its_schema() {
             use crate::common::crud::CrudResource;
             use crate::common::list::Listed;
-            use crate::plugin::model::check_model;
+            use tfplugin6::model::check_model;
             $(
                 check_model::<<$module::$ty as CrudResource>::Model>(
                     &<$module::$ty as CrudResource>::schema().value_type(),

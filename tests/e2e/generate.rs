@@ -2,7 +2,7 @@
 //! the configuration Terraform writes from our schemas and imported state applies with no
 //! changes, for every resource type.
 
-use terraform_provider_marketo::marketo::{InviteUser, NewRole, NewService};
+use marketo_client::{InviteUser, NewRole, NewService};
 
 use crate::support::{self, terraform::Terraform};
 

@@ -1,8 +1,8 @@
 //! The recipes of `docs/guides/` through real Terraform: each test runs the guide's own HCL
 //! (`support::guide_snippets`), so a guide cannot show a configuration that does not work.
 
+use marketo_client::{ErrorKind, Secret, fetch_token};
 use marketo_emulator::EmulatorHandle;
-use terraform_provider_marketo::marketo::{ErrorKind, Secret, fetch_token};
 
 use crate::support::{self, terraform::Terraform};
 

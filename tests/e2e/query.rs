@@ -3,7 +3,7 @@
 //! (The service list is not filtered, so it also finds the service the emulator seeds for its
 //! admin credentials.)
 
-use terraform_provider_marketo::marketo::{NewRole, NewService};
+use marketo_client::{NewRole, NewService};
 
 use crate::support::{self, terraform::Terraform};
 

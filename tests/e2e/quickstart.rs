@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use terraform_provider_marketo::marketo::{Secret, fetch_token};
+use marketo_client::{Secret, fetch_token};
 
 use crate::support::{self, terraform::Terraform};
 

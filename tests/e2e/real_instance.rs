@@ -4,8 +4,8 @@
 //! provider asks the instance at most once per plan, and never without a role or a service.
 //! The configurations are those of `docs/guides/real-instances.md`.
 
+use marketo_client::NewRole;
 use marketo_emulator::EmulatorHandle;
-use terraform_provider_marketo::marketo::NewRole;
 
 use crate::support::{self, terraform::Terraform};
 

@@ -2,8 +2,8 @@
 //! `import {}` blocks and generated configuration), drift in existence and name, destroy,
 //! plan-time and apply-time validation, and the refusal to delete a role users still hold.
 
+use marketo_client::{RoleUpdate, RoleWorkspace};
 use marketo_emulator::{ADMIN_ROLE_ID, ADMIN_USERID, EmulatorHandle, SnapshotRole};
-use terraform_provider_marketo::marketo::{RoleUpdate, RoleWorkspace};
 
 use crate::support::{self, terraform::Terraform};
 

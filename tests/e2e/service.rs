@@ -2,9 +2,9 @@
 //! service: create, working credentials from `terraform output`, no-op plan, update in place,
 //! replacement on a new owner, import (CLI and `import {}` blocks), drift, destroy.
 
+use marketo_client::{ErrorKind, Secret, fetch_token};
 use marketo_emulator::SnapshotService;
 use marketo_emulator::{ADMIN_ROLE_ID, ADMIN_SERVICE_ID, ADMIN_USER_ID, EmulatorHandle};
-use terraform_provider_marketo::marketo::{ErrorKind, Secret, fetch_token};
 
 use crate::support::{self, terraform::Terraform};
 

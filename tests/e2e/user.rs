@@ -2,8 +2,8 @@
 //! `import {}` blocks), drift, destroy, validation, the IMS case, the 611 ordering error and the
 //! milliseconds of `expires_at`.
 
+use marketo_client::{MarketoDateTime, NewService, UpdateUser};
 use marketo_emulator::{Config, EmulatorHandle, SnapshotUser};
-use terraform_provider_marketo::marketo::{MarketoDateTime, NewService, UpdateUser};
 
 use crate::support::{self, terraform::Terraform};
 

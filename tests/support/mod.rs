@@ -23,8 +23,8 @@ pub async fn start(config: Config) -> EmulatorHandle {
 }
 
 /// A Marketo client of our own pointed at `emu`, for changing things behind Terraform's back.
-pub fn client(emu: &EmulatorHandle) -> terraform_provider_marketo::marketo::Client {
-    use terraform_provider_marketo::marketo::{Client, ClientConfig, Secret};
+pub fn client(emu: &EmulatorHandle) -> marketo_client::Client {
+    use marketo_client::{Client, ClientConfig, Secret};
     let base = url::Url::parse(&emu.base_url()).expect("emulator URL");
     let identity = url::Url::parse(&format!("{}/identity", emu.base_url())).expect("identity URL");
     let mut config = ClientConfig::new(
@@ -45,8 +45,8 @@ pub fn api_user(
     first: &str,
     last: &str,
     pairs: &[(i64, i64)],
-) -> terraform_provider_marketo::marketo::InviteUser {
-    use terraform_provider_marketo::marketo::{InviteUser, RoleWorkspace};
+) -> marketo_client::InviteUser {
+    use marketo_client::{InviteUser, RoleWorkspace};
     InviteUser {
         email_address: email.into(),
         first_name: first.into(),

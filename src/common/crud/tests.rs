@@ -30,8 +30,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Deserialize;
 
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Type};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Type};
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Named {

@@ -5,8 +5,8 @@
 use super::{RoleModel, TYPE_NAME, permission_names, state_of};
 use crate::common::conflict::{self, Differences, Existing};
 use crate::common::crud::Failed;
-use crate::marketo::{Client, RoleDetail};
-use crate::plugin::{AttributePath, Diagnostic};
+use marketo_client::{Client, RoleDetail};
+use tfplugin6::{AttributePath, Diagnostic};
 
 /// What a create of `config` whose name Marketo says is taken turns into.
 pub(super) async fn on_create_conflict(
@@ -102,7 +102,7 @@ fn system_role(found: &RoleDetail) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::model::{Attr, Set};
+    use tfplugin6::model::{Attr, Set};
 
     fn role(name: &str, description: Option<&str>, permissions: &[&str]) -> RoleModel {
         RoleModel {
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn the_refusal_names_the_role_id() {
         let found = RoleDetail {
-            role: crate::marketo::Role {
+            role: marketo_client::Role {
                 id: 101,
                 name: "Sync".to_string(),
                 ..serde_json::from_value(serde_json::json!({"id": 101})).unwrap()

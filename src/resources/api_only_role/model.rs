@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plugin::model::{Attr, Set};
-use crate::plugin::{Attribute, Block, Schema, Type};
+use tfplugin6::model::{Attr, Set};
+use tfplugin6::{Attribute, Block, Schema, Type};
 
 /// The schema's attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

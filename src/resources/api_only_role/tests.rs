@@ -1,7 +1,7 @@
 use super::*;
 use crate::common::crud::Crud;
-use crate::plugin::model;
-use crate::plugin::{ApplyRequest, Context, PlanRequest, Resource, Value};
+use tfplugin6::model;
+use tfplugin6::{ApplyRequest, Context, PlanRequest, Resource, Value};
 
 fn m(v: &Value) -> RoleModel {
     model::from_value(v).unwrap()
@@ -128,7 +128,8 @@ fn holders_are_taken_from_the_message() {
         vec!["a@x.io", "b@x.io"]
     );
     assert!(holders_from_message("something else").is_empty());
-    let err = marketo::Error::new(ErrorKind::InUse, "Role 'Sync' is assigned to users: a@x.io");
+    let err =
+        marketo_client::Error::new(ErrorKind::InUse, "Role 'Sync' is assigned to users: a@x.io");
     let d = in_use_diagnostic("Sync", &err);
     assert!(d.detail.contains("\"a@x.io\""), "{d}");
     assert!(
@@ -156,7 +157,7 @@ fn plan_keeps_computed_values_on_update() {
     assert!(resp.requires_replace.is_empty());
 }
 
-fn apply(req: ApplyRequest) -> crate::plugin::ApplyResponse {
+fn apply(req: ApplyRequest) -> tfplugin6::ApplyResponse {
     let role = Crud(ApiOnlyRole::new(Arc::new(Shared::default())));
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()

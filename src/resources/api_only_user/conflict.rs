@@ -8,8 +8,8 @@ use super::{TYPE_NAME, UserModel, assignments, state_of};
 use crate::common::api_error;
 use crate::common::conflict::{self, Differences, Existing};
 use crate::common::crud::Failed;
-use crate::marketo::{Client, FoundUser, InviteUser, RoleWorkspace};
-use crate::plugin::{AttributePath, Diagnostic, Diagnostics};
+use marketo_client::{Client, FoundUser, InviteUser, RoleWorkspace};
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
 
 /// What an invitation of `config` that Marketo refused as "already exists" turns into.
 pub(super) async fn on_create_conflict(
@@ -17,7 +17,7 @@ pub(super) async fn on_create_conflict(
     adopt: bool,
     config: &UserModel,
     invite: &InviteUser,
-    err: &crate::marketo::Error,
+    err: &marketo_client::Error,
 ) -> Failed<UserModel> {
     let email = invite.email_address.as_str();
     let key = invite.userid.as_deref().unwrap_or(email);
@@ -109,7 +109,7 @@ fn differences(config: &UserModel, found: &UserModel) -> Differences {
 }
 
 /// The error without adoption: the existing user's userid in an `import` block when it was found.
-fn refused(key: &str, found: Option<&FoundUser>, err: &crate::marketo::Error) -> Diagnostic {
+fn refused(key: &str, found: Option<&FoundUser>, err: &marketo_client::Error) -> Diagnostic {
     let (which, id) = match found {
         Some(f) if f.userid() == f.email_address() => {
             (format!("the user \"{}\"", f.userid()), f.userid())
@@ -138,8 +138,8 @@ fn refused(key: &str, found: Option<&FoundUser>, err: &crate::marketo::Error) ->
 mod tests {
     use super::*;
     use crate::common::assignments_attr;
-    use crate::marketo::{self, ErrorKind};
-    use crate::plugin::model::Attr;
+    use marketo_client::ErrorKind;
+    use tfplugin6::model::Attr;
 
     fn user(email: &str, first: &str, roles: &[(i64, i64)]) -> UserModel {
         UserModel {
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn the_refusal_names_the_userid() {
-        let err = marketo::Error::new(ErrorKind::AlreadyExists, "exists");
+        let err = marketo_client::Error::new(ErrorKind::AlreadyExists, "exists");
         let d = refused("a@example.com", None, &err);
         assert!(
             d.detail

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::ApiOnlyUser;
 use crate::common::api_error;
 use crate::common::list::{Found, Listed};
-use crate::marketo::Client;
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
+use marketo_client::Client;
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, Schema, Type};
 
 /// The `config` block of a `list "marketo_api_only_user"` block.
 #[derive(Debug, Serialize, Deserialize)]

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::common::Assignment;
-use crate::plugin::model::{Attr, Set};
-use crate::plugin::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
+use tfplugin6::model::{Attr, Set};
+use tfplugin6::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
 
 /// The schema's attributes and blocks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 use super::*;
-use crate::plugin::Value;
-use crate::plugin::model;
 use chrono::TimeZone;
+use tfplugin6::Value;
+use tfplugin6::model;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap()

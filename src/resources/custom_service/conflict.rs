@@ -5,8 +5,8 @@
 use super::{ServiceModel, TYPE_NAME, state_of};
 use crate::common::conflict::{self, Differences, Existing};
 use crate::common::crud::Failed;
-use crate::marketo::{Client, ServiceDetail};
-use crate::plugin::{AttributePath, Diagnostic};
+use marketo_client::{Client, ServiceDetail};
+use tfplugin6::{AttributePath, Diagnostic};
 
 /// What a create of `config` whose display name Marketo says is taken turns into.
 pub(super) async fn on_create_conflict(
@@ -97,7 +97,7 @@ fn refused(name: &str, found: Option<&ServiceDetail>) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::model::Attr;
+    use tfplugin6::model::Attr;
 
     fn service(name: &str, description: Option<&str>, owner: &str) -> ServiceModel {
         ServiceModel {

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::{CustomService, INSTEAD};
 use crate::common::list::{Found, Listed};
 use crate::common::{api_error, endpoint_missing};
-use crate::marketo::{Client, ErrorKind};
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Diagnostics, Schema, Type};
+use marketo_client::{Client, ErrorKind};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Diagnostics, Schema, Type};
 
 /// The `config` block of a `list "marketo_custom_service"` block.
 #[derive(Debug, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::plugin::model::Attr;
-use crate::plugin::{Attribute, Block, Schema, Type};
+use tfplugin6::model::Attr;
+use tfplugin6::{Attribute, Block, Schema, Type};
 
 /// The schema's attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 use super::*;
 use crate::common::crud::Crud;
-use crate::plugin::model;
-use crate::plugin::{Context, PlanRequest, PlanResponse, RawState, Resource, Value};
+use tfplugin6::model;
+use tfplugin6::{Context, PlanRequest, PlanResponse, RawState, Resource, Value};
 
 fn m(v: &Value) -> ServiceModel {
     model::from_value(v).unwrap()
@@ -137,10 +137,10 @@ fn state_carries_the_secret_but_errors_do_not() {
     );
     assert_eq!(s.get("id").as_str(), Some("3"));
     assert!(s.get("description").is_null());
-    let err = marketo::Error::new(ErrorKind::Validation, "owner is not API-only");
+    let err = marketo_client::Error::new(ErrorKind::Validation, "owner is not API-only");
     let d = write_error("creating", &sm, &err).to_string();
     assert!(!d.contains("ABCDEFGHsecret123456"));
-    let err = marketo::Error::new(ErrorKind::EndpointMissing, "no");
+    let err = marketo_client::Error::new(ErrorKind::EndpointMissing, "no");
     assert!(
         write_error("creating", &sm, &err)
             .summary
