@@ -4,7 +4,8 @@
 //! See ARCHITECTURE.md for the code map and the invariants between modules.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-pub mod admin_endpoints;
+pub mod adapters;
+pub mod checks;
 pub mod common;
 pub mod data_sources;
 pub mod ephemeral_resources;

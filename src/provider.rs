@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::common::read_only::Lookup;
-use crate::common::{Shared, checks};
+use crate::adapters::lookup::Lookup;
+use crate::checks::values;
+use crate::common::Shared;
 use crate::data_sources;
 use crate::{ephemeral_resources, resources};
 use marketo_client::{Client, ClientConfig, Secret};
@@ -156,7 +157,7 @@ fn check_munchkin_id(id: &str) -> Result<(), String> {
         Err(format!(
             "\"{}\" is not a Munchkin id: expected three digits, three letters and three digits, \
              such as 123-ABC-456 (Admin > Integration > Munchkin in Marketo)",
-            checks::escaped(id)
+            values::escaped(id)
         ))
     }
 }
@@ -165,7 +166,7 @@ fn check_munchkin_id(id: &str) -> Result<(), String> {
 fn check_endpoint(text: &str) -> Result<Url, String> {
     // The URL parser drops tabs and newlines silently: refuse them (and every other control
     // character) rather than call an address other than the one written.
-    checks::plain(text).map_err(|e| format!("the URL {e}"))?;
+    values::plain(text).map_err(|e| format!("the URL {e}"))?;
     let url = Url::parse(text).map_err(|e| {
         format!("\"{text}\" is not a URL ({e}); expected e.g. https://123-ABC-456.mktorest.com")
     })?;
@@ -418,7 +419,7 @@ fn provider_schema() -> Schema {
                  again.",
             ))
             .attribute(
-                Attribute::new(crate::common::conflict::ADOPT_EXISTING, Type::Bool)
+                Attribute::new(crate::checks::adoption::ADOPT_EXISTING, Type::Bool)
                     .optional()
                     .description(format!(
                         "When a create finds that Marketo already has the object (the same user \
@@ -429,7 +430,7 @@ fn provider_schema() -> Schema {
                          Terraform saved them converge on the next apply. An object that differs \
                          in any attribute is still an error, which lists the differences. \
                          Environment: `{}`.",
-                        crate::common::conflict::ADOPT_EXISTING_ENV
+                        crate::checks::adoption::ADOPT_EXISTING_ENV
                     )),
             )
             .attribute(number(

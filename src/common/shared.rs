@@ -11,7 +11,7 @@ use tfplugin6::{Context, Diagnostic, Diagnostics};
 pub struct Shared {
     client: OnceLock<Client>,
     /// The instance's lists, as the plan-time checks last read them (issue 12).
-    pub(crate) lists: super::plan_checks::Lists,
+    pub(crate) lists: super::lists::Lists,
     /// The provider's `adopt_existing` (issue 12): a create that conflicts with an identical
     /// object adopts it.
     adopt_existing: AtomicBool,

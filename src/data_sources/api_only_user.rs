@@ -7,8 +7,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{exactly_one, is_set, not_found};
-use crate::common::read_only::ModelDataSource;
-use crate::common::{Assignment, Shared, api_error, assignments_attr, checks};
+use crate::adapters::lookup::ModelDataSource;
+use crate::checks::values;
+use crate::common::{Assignment, Shared, api_error, assignments_attr};
 use marketo_client::{Client, FoundUser, UserRoleWorkspace};
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{
@@ -126,7 +127,7 @@ fn check(config: &UserLookup) -> Diagnostics {
         "user",
     );
     if let Some(email) = config.email.as_str()
-        && let Err(e) = checks::email(email)
+        && let Err(e) = values::email(email)
     {
         diags.push(Diagnostic::error("Invalid email", e).at(AttributePath::root("email")));
     }
@@ -136,7 +137,7 @@ fn check(config: &UserLookup) -> Diagnostics {
                 Diagnostic::error("Invalid userid", "`userid` must not be empty.")
                     .at(AttributePath::root("userid")),
             );
-        } else if let Err(e) = checks::plain(userid) {
+        } else if let Err(e) = values::plain(userid) {
             diags.push(
                 Diagnostic::error("Invalid userid", format!("`userid` {e}."))
                     .at(AttributePath::root("userid")),

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::common::read_only::ModelDataSource;
-use crate::common::{Shared, api_error, checks};
+use crate::adapters::lookup::ModelDataSource;
+use crate::checks::values;
+use crate::common::{Shared, api_error};
 use marketo_client::{Client, ErrorKind};
 use tfplugin6::model::Attr;
 use tfplugin6::{Attribute, Block, Diagnostics, Schema, Type};
@@ -74,7 +75,7 @@ fn state(mut names: Vec<String>) -> PermissionsModel {
     let groups = names
         .iter()
         .map(|n| {
-            let group = checks::permission_group(n).to_string();
+            let group = values::permission_group(n).to_string();
             (n.clone(), Attr::Known(group))
         })
         .collect();
@@ -87,7 +88,7 @@ fn state(mut names: Vec<String>) -> PermissionsModel {
 
 /// The names Marketo documents, both groups.
 fn own_list() -> Vec<String> {
-    checks::grantable_permissions()
+    values::grantable_permissions()
         .into_iter()
         .map(str::to_string)
         .collect()

@@ -8,8 +8,9 @@ use async_trait::async_trait;
 
 use super::roles::{RoleObject, role_attributes, role_object};
 use super::{exactly_one, is_set, pick};
-use crate::common::read_only::ModelDataSource;
-use crate::common::{Shared, api_error, checks, parse_id};
+use crate::adapters::lookup::ModelDataSource;
+use crate::checks::values;
+use crate::common::{Shared, api_error, parse_id};
 use marketo_client::Client;
 use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};
 
@@ -67,7 +68,7 @@ fn check(config: &RoleObject) -> Diagnostics {
     if let Some(id) = config.id.as_str()
         && parse_id(id).is_none()
     {
-        let id = checks::escaped(id);
+        let id = values::escaped(id);
         diags.push(
             Diagnostic::error(
                 "Invalid role id",

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::listed;
-use crate::common::read_only::ModelDataSource;
+use crate::adapters::lookup::ModelDataSource;
 use crate::common::{Shared, optional_attr};
 use marketo_client::{Client, Role};
 use tfplugin6::model::Attr;

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::listed;
+use crate::adapters::lookup::ModelDataSource;
 use crate::common::Shared;
-use crate::common::read_only::ModelDataSource;
 use marketo_client::{Client, UserSummary};
 use tfplugin6::model::Attr;
 use tfplugin6::{Attribute, Block, Diagnostics, NestingMode, Schema, Type};

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::workspaces::{WorkspaceObject, workspace_attributes, workspace_object};
 use super::{exactly_one, is_set, pick};
-use crate::common::read_only::ModelDataSource;
+use crate::adapters::lookup::ModelDataSource;
 use crate::common::{Shared, api_error};
 use marketo_client::Client;
 use tfplugin6::{Attribute, AttributePath, Block, Diagnostic, Diagnostics, Schema};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::common::read_only::ModelDataSource;
+use crate::adapters::lookup::ModelDataSource;
 use crate::common::{Shared, api_error};
 use marketo_client::{Client, Secret};
 use tfplugin6::model::Attr;

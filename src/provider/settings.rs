@@ -10,7 +10,7 @@ use super::{
     CLIENT_ID, CLIENT_SECRET, ENDPOINT, MUNCHKIN_ID, ProviderModel, Setting, conflict_error,
     lookup, setting_error, unknown_error,
 };
-use crate::common::checks;
+use crate::checks::values;
 use marketo_client::{ClientConfig, ErrorKind, Transport, TrustRoot};
 use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Diagnostic, Diagnostics, Number};
@@ -78,7 +78,7 @@ fn out_of_range(n: &NumberSetting, from_env: Option<&str>) -> Diagnostic {
     let origin = match from_env {
         Some(text) => format!(
             " It came from the environment variable {env} = \"{}\".",
-            crate::common::checks::escaped(text)
+            crate::checks::values::escaped(text)
         ),
         None => String::new(),
     };
@@ -218,7 +218,7 @@ pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Ve
 /// `adopt_existing` (issue 12): the block's value, else `MARKETO_ADOPT_EXISTING` (`true` /
 /// `false`, `1` / `0`), else false. An unknown value is an error, as for every setting.
 pub(super) fn adopt_existing(config: &ProviderModel) -> Result<bool, Diagnostic> {
-    use crate::common::conflict::{ADOPT_EXISTING, ADOPT_EXISTING_ENV};
+    use crate::checks::adoption::{ADOPT_EXISTING, ADOPT_EXISTING_ENV};
     match &config.adopt_existing {
         Attr::Unknown => Err(unknown_error(ADOPT_EXISTING, ADOPT_EXISTING_ENV)),
         Attr::Known(v) => Ok(*v),
@@ -370,7 +370,7 @@ pub(super) fn instance_conflict(config: &ProviderModel) -> Option<Diagnostic> {
 pub(super) fn check_plain_settings(config: &ProviderModel, diags: &mut Diagnostics) {
     for setting in [&MUNCHKIN_ID, &CLIENT_ID, &CA_CERTIFICATE_FILE] {
         if let Some(text) = (setting.value)(config).as_str()
-            && let Err(e) = checks::plain(text)
+            && let Err(e) = values::plain(text)
         {
             diags.push(setting_error(
                 setting,
@@ -380,7 +380,7 @@ pub(super) fn check_plain_settings(config: &ProviderModel, diags: &mut Diagnosti
         }
     }
     if let Some(secret) = config.client_secret.as_str()
-        && secret.chars().any(checks::forbidden_char)
+        && secret.chars().any(values::forbidden_char)
     {
         diags.push(setting_error(
             &CLIENT_SECRET,

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::admin_endpoints;
-use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
-use crate::common::plan_checks::{self, UniqueName};
+use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
+use crate::checks::admin_endpoints;
+use crate::checks::instance::{self, UniqueName};
+use crate::checks::values::{self, check_description, check_name_text};
 use crate::common::{
-    Shared, api_error, api_error_at, check_description, check_name, checks, endpoint_missing,
-    gone_warning, numeric_id, optional_attr, parse_id,
+    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_attr,
+    parse_id,
 };
 use marketo_client::{
     self, ByName, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
@@ -22,7 +23,7 @@ use marketo_client::{
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
-mod conflict;
+mod adoption;
 mod list;
 mod model;
 
@@ -55,7 +56,7 @@ impl ApiOnlyRole {
 /// checked again at apply, when they are known).
 fn check_config(config: &RoleModel) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    check_name(
+    check_name_text(
         &mut diags,
         &config.name,
         AttributePath::root("name"),
@@ -71,11 +72,11 @@ fn check_config(config: &RoleModel) -> Diagnostics {
         let path = AttributePath::root("permissions");
         match p {
             Attr::Known(name) => {
-                crate::common::check_at(
+                crate::checks::values::check_at(
                     &mut diags,
                     path,
                     "Invalid permission",
-                    checks::permission(name),
+                    values::permission(name),
                 );
             }
             Attr::Null => diags.push(
@@ -159,13 +160,13 @@ fn holders_from_message(message: &str) -> Vec<String> {
 fn in_use_diagnostic(name: &str, err: &marketo_client::Error) -> Diagnostic {
     let holders = holders_from_message(err.message());
     let who = if holders.is_empty() {
-        format!("Marketo says: {}", checks::escaped(err.message()))
+        format!("Marketo says: {}", values::escaped(err.message()))
     } else {
         format!(
             "It is still assigned to: {}.",
             holders
                 .iter()
-                .map(|h| format!("\"{}\"", checks::escaped(h)))
+                .map(|h| format!("\"{}\"", values::escaped(h)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
@@ -249,14 +250,14 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
             ByName::Several(several) => {
                 let listed: Vec<String> = several
                     .iter()
-                    .map(|r| format!("\"{}\" (id {})", checks::escaped(&r.name), r.id))
+                    .map(|r| format!("\"{}\" (id {})", values::escaped(&r.name), r.id))
                     .collect();
                 return Err(Diagnostic::error(
                     "Cannot import the role: ambiguous name",
                     format!(
                         "\"{}\" matches {} roles regardless of case, and none exactly: {}. \
                          Import by the numeric id, or by the name exactly as Marketo spells it.",
-                        checks::escaped(key),
+                        values::escaped(key),
                         several.len(),
                         listed.join(", ")
                     ),
@@ -272,8 +273,8 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                 .iter()
                 .filter(|r| r.role_type.as_deref() != Some("system"))
                 .collect();
-            let hint = match checks::closest(key, custom.iter().map(|r| r.name.as_str())) {
-                Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
+            let hint = match values::closest(key, custom.iter().map(|r| r.name.as_str())) {
+                Some(best) => format!(" Did you mean \"{}\"?", values::escaped(best)),
                 None => String::new(),
             };
             let listing = if custom.is_empty() {
@@ -283,7 +284,7 @@ async fn find(client: &Client, key: &str) -> Result<Role, Diagnostics> {
                     "Custom roles: {}.",
                     custom
                         .iter()
-                        .map(|r| format!("\"{}\" (id {})", checks::escaped(&r.name), r.id))
+                        .map(|r| format!("\"{}\" (id {})", values::escaped(&r.name), r.id))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )
@@ -340,7 +341,7 @@ impl CrudResource for ApiOnlyRole {
         }
         match new_name(plan) {
             Some((name, own_id)) => {
-                plan_checks::check_name(&self.shared, ctx, UniqueName::Role, name, own_id).await
+                instance::check_unique_name(&self.shared, ctx, UniqueName::Role, name, own_id).await
             }
             None => Diagnostics::new(),
         }
@@ -359,7 +360,7 @@ impl CrudResource for ApiOnlyRole {
         };
         match client.create_role(&role).await {
             Ok(detail) => Ok(state_of(&detail, Some(config))),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(conflict::on_create_conflict(
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(adoption::on_create_conflict(
                 client,
                 self.shared.adopt_existing(),
                 config,

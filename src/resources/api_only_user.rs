@@ -8,11 +8,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
-use crate::common::plan_checks::{self, Pair};
-use crate::common::{
-    Shared, api_error, api_error_at, assignments_attr, check_at, checks, gone_warning, shown,
-};
+use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
+use crate::checks::instance::{self, Pair};
+use crate::checks::values::{self, check_at};
+use crate::common::{Shared, api_error, api_error_at, assignments_attr, gone_warning, shown};
 use marketo_client::{
     self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
 };
@@ -20,7 +19,7 @@ use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 const TYPE_NAME: &str = "marketo_api_only_user";
-mod conflict;
+mod adoption;
 mod list;
 mod model;
 
@@ -63,7 +62,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             &mut diags,
             AttributePath::root("email"),
             "Invalid email address",
-            checks::email(email),
+            values::email(email),
         );
     }
     for (name, value) in [
@@ -75,7 +74,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
                 &mut diags,
                 AttributePath::root(name),
                 "Invalid name",
-                checks::text(v, MAX_NAME, true),
+                values::text(v, MAX_NAME, true),
             );
         }
     }
@@ -84,7 +83,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             &mut diags,
             AttributePath::root("reason"),
             "Invalid reason",
-            checks::text(v, MAX_REASON, false),
+            values::text(v, MAX_REASON, false),
         );
     }
     if let Some(userid) = config.userid.as_str() {
@@ -92,14 +91,14 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             &mut diags,
             AttributePath::root("userid"),
             "Invalid userid",
-            checks::userid(userid),
+            values::userid(userid),
         );
     }
     if let Some(at) = config.expires_at.as_str() {
         let result = if check_future {
-            checks::future_timestamp("expires_at", at, now).map(|_| ())
+            values::future_timestamp("expires_at", at, now).map(|_| ())
         } else {
-            checks::timestamp("expires_at", at).map(|_| ())
+            values::timestamp("expires_at", at).map(|_| ())
         };
         check_at(
             &mut diags,
@@ -276,7 +275,7 @@ fn unfinished(
 fn parse_expiry(config: &UserModel) -> Result<Option<MarketoDateTime>, Diagnostic> {
     match config.expires_at.as_str() {
         None => Ok(None),
-        Some(text) => checks::timestamp("expires_at", text)
+        Some(text) => values::timestamp("expires_at", text)
             .map(Some)
             .map_err(|e| {
                 Diagnostic::error("Invalid expires_at", e).at(AttributePath::root("expires_at"))
@@ -356,7 +355,7 @@ impl CrudResource for ApiOnlyUser {
     /// Issue 12: the roles and workspaces of `role_assignment` exist, and all-zones roles are
     /// assigned in workspace 0 only, checked against the instance's lists.
     async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, UserModel>) -> Diagnostics {
-        plan_checks::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await
+        instance::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, UserModel>) {
@@ -408,7 +407,7 @@ impl CrudResource for ApiOnlyUser {
         if let Err(e) = client.invite_user(&invite).await {
             let diag = match e.kind() {
                 ErrorKind::AlreadyExists => {
-                    return Err(conflict::on_create_conflict(
+                    return Err(adoption::on_create_conflict(
                         client,
                         self.shared.adopt_existing(),
                         config,
@@ -584,7 +583,7 @@ impl CrudResource for ApiOnlyUser {
                     Ok(list) => list
                         .into_iter()
                         .filter(|s| s.api_only_user.eq_ignore_ascii_case(&userid))
-                        .map(|s| format!("\"{}\" (id {})", checks::escaped(&s.display_name), s.id))
+                        .map(|s| format!("\"{}\" (id {})", values::escaped(&s.display_name), s.id))
                         .collect::<Vec<_>>(),
                     Err(_) => Vec::new(),
                 };

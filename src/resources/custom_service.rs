@@ -8,18 +8,19 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::admin_endpoints;
-use crate::common::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
-use crate::common::plan_checks::{self, UniqueName};
+use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
+use crate::checks::admin_endpoints;
+use crate::checks::instance::{self, UniqueName};
+use crate::checks::values::{check_description, check_name_text};
 use crate::common::{
-    Shared, api_error, api_error_at, check_description, check_name, endpoint_missing, gone_warning,
-    numeric_id, optional_attr, parse_id,
+    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_attr,
+    parse_id,
 };
 use marketo_client::{Client, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
 use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
-mod conflict;
+mod adoption;
 mod list;
 mod model;
 
@@ -75,7 +76,7 @@ impl CustomService {
 /// Every check of the configuration that needs no API call; unknown values are skipped.
 fn check_config(config: &ServiceModel) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    check_name(
+    check_name_text(
         &mut diags,
         &config.display_name,
         AttributePath::root("display_name"),
@@ -97,7 +98,7 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
                 )
                 .at(AttributePath::root("api_only_user")),
             );
-        } else if let Err(e) = crate::common::checks::plain(user) {
+        } else if let Err(e) = crate::checks::values::plain(user) {
             diags.push(
                 Diagnostic::error("Invalid API-only user", format!("`api_only_user` {e}."))
                     .at(AttributePath::root("api_only_user")),
@@ -250,7 +251,8 @@ impl CrudResource for CustomService {
         }
         match new_display_name(plan) {
             Some((name, own_id)) => {
-                plan_checks::check_name(&self.shared, ctx, UniqueName::Service, name, own_id).await
+                instance::check_unique_name(&self.shared, ctx, UniqueName::Service, name, own_id)
+                    .await
             }
             None => Diagnostics::new(),
         }
@@ -274,7 +276,7 @@ impl CrudResource for CustomService {
             Ok(detail) => Ok(state_of(&detail, Some(config))),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 Err(
-                    conflict::on_create_conflict(client, self.shared.adopt_existing(), config)
+                    adoption::on_create_conflict(client, self.shared.adopt_existing(), config)
                         .await,
                 )
             }

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::ApiOnlyRole;
+use crate::adapters::list::{Found, Listed};
 use crate::common::api_error;
-use crate::common::list::{Found, Listed};
 use marketo_client::Client;
 use tfplugin6::model::Attr;
 use tfplugin6::{Attribute, Block, Diagnostics, Schema, Type};

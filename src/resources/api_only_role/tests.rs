@@ -1,5 +1,5 @@
 use super::*;
-use crate::common::crud::Crud;
+use crate::adapters::crud::Crud;
 use tfplugin6::model;
 use tfplugin6::{ApplyRequest, Context, PlanRequest, Resource, Value};
 

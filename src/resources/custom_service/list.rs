@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{CustomService, INSTEAD};
-use crate::common::list::{Found, Listed};
+use crate::adapters::list::{Found, Listed};
 use crate::common::{api_error, endpoint_missing};
 use marketo_client::{Client, ErrorKind};
 use tfplugin6::model::Attr;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::common::crud::Crud;
+use crate::adapters::crud::Crud;
 use tfplugin6::model;
 use tfplugin6::{Context, PlanRequest, PlanResponse, RawState, Resource, Value};
 
@@ -86,7 +86,7 @@ fn plan_new_owner_replaces() {
     // Issue 12: the create half of the replacement learns what it replaces.
     assert_eq!(
         resp.planned_private,
-        [crate::common::crud::REPLACING, b"7\0"].concat()
+        [crate::adapters::crud::REPLACING, b"7\0"].concat()
     );
 }
 
@@ -97,7 +97,7 @@ fn the_create_half_of_a_replacement_knows_what_it_replaces() {
     let proposed = config("Sync", None, "other@example.com");
     let svc = Crud(CustomService::new(Arc::new(Shared::default())));
     let req = PlanRequest {
-        prior_private: [crate::common::crud::REPLACING, b"7\0"].concat(),
+        prior_private: [crate::adapters::crud::REPLACING, b"7\0"].concat(),
         ..PlanRequest::new(Value::Null, proposed.clone(), proposed.clone())
     };
     let rt = tokio::runtime::Builder::new_current_thread()

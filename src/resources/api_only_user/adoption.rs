@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 
 use super::{TYPE_NAME, UserModel, assignments, state_of};
+use crate::adapters::crud::Failed;
+use crate::checks::adoption::{self, Differences, Existing};
 use crate::common::api_error;
-use crate::common::conflict::{self, Differences, Existing};
-use crate::common::crud::Failed;
 use marketo_client::{Client, FoundUser, InviteUser, RoleWorkspace};
 use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
 
@@ -54,7 +54,7 @@ pub(super) async fn on_create_conflict(
         id: found.userid().to_string(),
     };
     let differences = differences(config, &state);
-    match conflict::decide(adopt, &existing, &differences, state, || {
+    match adoption::decide(adopt, &existing, &differences, state, || {
         refused(key, Some(&found), err)
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
@@ -128,7 +128,7 @@ fn refused(key: &str, found: Option<&FoundUser>, err: &marketo_client::Error) ->
         "The user already exists in Marketo",
         format!(
             "Marketo already has {which} ({err}). {}",
-            conflict::import_hint(TYPE_NAME, id)
+            adoption::import_hint(TYPE_NAME, id)
         ),
     )
     .at(AttributePath::root("email"))

@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
+use crate::adapters::crud::Crud;
+use crate::adapters::list::Listing;
 use crate::common::Shared;
-use crate::common::crud::Crud;
-use crate::common::list::Listing;
 use tfplugin6::{ListResource, Resource};
 
 pub mod api_only_role;
@@ -33,8 +33,8 @@ macro_rules! registry {
         #[cfg(test)]
         #[test]
         fn every_model_and_filter_matches_its_schema() {
-            use crate::common::crud::CrudResource;
-            use crate::common::list::Listed;
+            use crate::adapters::crud::CrudResource;
+            use crate::adapters::list::Listed;
             use tfplugin6::model::check_model;
             $(
                 check_model::<<$module::$ty as CrudResource>::Model>(

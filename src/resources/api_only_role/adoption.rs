@@ -3,8 +3,8 @@
 //! matches the configuration is adopted.
 
 use super::{RoleModel, TYPE_NAME, permission_names, state_of};
-use crate::common::conflict::{self, Differences, Existing};
-use crate::common::crud::Failed;
+use crate::adapters::crud::Failed;
+use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, RoleDetail};
 use tfplugin6::{AttributePath, Diagnostic};
 
@@ -33,7 +33,7 @@ pub(super) async fn on_create_conflict(
         id: detail.role.id.to_string(),
     };
     let differences = differences(config, &state);
-    match conflict::decide(adopt, &existing, &differences, state, || {
+    match adoption::decide(adopt, &existing, &differences, state, || {
         refused(name, Some(&detail))
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
@@ -71,12 +71,12 @@ fn refused(name: &str, found: Option<&RoleDetail>) -> Diagnostic {
              case). {}\n\nOr choose another name.",
             found.role.name,
             found.role.id,
-            conflict::import_hint(TYPE_NAME, &found.role.id.to_string()),
+            adoption::import_hint(TYPE_NAME, &found.role.id.to_string()),
         ),
         None => format!(
             "Marketo already has a role named \"{name}\" (names are unique regardless of case). \
              {}\n\nOr choose another name.",
-            conflict::import_hint(TYPE_NAME, name),
+            adoption::import_hint(TYPE_NAME, name),
         ),
     };
     Diagnostic::error("A role with this name already exists", detail)
@@ -93,7 +93,7 @@ fn system_role(found: &RoleDetail) -> Diagnostic {
              data \"marketo_role\" \"x\" {{\n    name = {}\n  }}",
             found.role.name,
             found.role.id,
-            conflict::hcl_string(&found.role.name),
+            adoption::hcl_string(&found.role.name),
         ),
     )
     .at(AttributePath::root("name"))

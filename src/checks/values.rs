@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use marketo_client::MarketoDateTime;
+use tfplugin6::model::Attr;
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
 
 /// The Access API permission names a role can grant an API-only user (API-NOTES.md §3.3).
 const PERMISSIONS_FILE: &str = include_str!("../../data/access-api-permissions.txt");
@@ -259,6 +261,68 @@ pub fn closest<'a>(given: &str, options: impl IntoIterator<Item = &'a str>) -> O
         .filter(|(score, _)| *score > 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, o)| o)
+}
+
+/// Longest role or service description Marketo accepts.
+pub const MAX_DESCRIPTION: usize = 255;
+
+/// Checks an optional description: absent, or 1..=255 characters. An empty string is refused so
+/// that "no description" has one spelling (Marketo reads back both `""` and null as none).
+pub fn check_description(diags: &mut Diagnostics, value: &Attr<String>, path: AttributePath) {
+    let Some(text) = value.as_str() else {
+        return;
+    };
+    if text.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "Empty description",
+                "An empty description is the same as none in Marketo, which reads it back as \
+                 unset. Omit the `description` attribute (or set it to null) instead of \"\".",
+            )
+            .at(path),
+        );
+        return;
+    }
+    check_at(
+        diags,
+        path,
+        "Invalid description",
+        self::text(text, MAX_DESCRIPTION, false).map_err(|e| format!("The description {e}.")),
+    );
+}
+
+/// Checks a required name of at most `max` characters, if known.
+pub fn check_name_text(
+    diags: &mut Diagnostics,
+    value: &Attr<String>,
+    path: AttributePath,
+    what: &str,
+    max: usize,
+) {
+    if let Some(text) = value.as_str() {
+        check_at(
+            diags,
+            path,
+            &format!("Invalid {what}"),
+            self::text(text, max, true).map_err(|e| format!("The {what} {e}.")),
+        );
+    }
+}
+
+/// Adds `diag` at `path` for a failed check, returning whether it passed.
+pub fn check_at(
+    diags: &mut Diagnostics,
+    path: AttributePath,
+    summary: &str,
+    result: Result<(), String>,
+) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(detail) => {
+            diags.push(Diagnostic::error(summary, detail).at(path));
+            false
+        }
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub async fn availability(client: &Client) -> Availability {
 
 /// The plan-time refusal of a role or service (`what`, e.g. "role") on an instance without our
 /// endpoints, with the advice `instead`: the same diagnostic apply would give. Called from
-/// [`CrudResource::check_plan`](crate::common::crud::CrudResource::check_plan), hence only for a
+/// [`CrudResource::check_plan`](crate::adapters::crud::CrudResource::check_plan), hence only for a
 /// plan that creates or changes the object (`crud::plan_writes`). `None` when the provider is
 /// not configured, or when the instance serves them.
 pub async fn refuse_at_plan(

@@ -2,21 +2,16 @@
 //! in terms of its typed model, and [`Lookup`] serves it as the protocol's [`DataSource`],
 //! owning the client prologue, the model conversions, and the checks at validate and again at
 //! read (when the values are known), whose warnings are kept.
-//!
-//! An ephemeral resource is the same thing whose result Terraform never stores: [`Ephemeral`]
-//! serves a [`ModelDataSource`] as the protocol's [`EphemeralResource`], opened afresh in every
-//! run.
 
 use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::Shared;
+use crate::common::Shared;
 use marketo_client::Client;
 use tfplugin6::model;
 use tfplugin6::{
-    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, EphemeralResource,
-    OpenRequest, OpenResponse, Schema, Value,
+    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Value,
 };
 
 /// A data source in terms of its model.
@@ -60,7 +55,7 @@ impl<D: ModelDataSource> Lookup<D> {
         .into_diagnostics()
     }
 
-    fn decode(config: &Value) -> Result<D::Model, Diagnostics> {
+    pub(super) fn decode(config: &Value) -> Result<D::Model, Diagnostics> {
         model::from_value(config).map_err(|e| Self::model_error("configuration", &e))
     }
 }
@@ -89,7 +84,7 @@ impl<D: ModelDataSource> DataSource for Lookup<D> {
 
 impl<D: ModelDataSource> Lookup<&D> {
     /// Checks, reads and converts: the one read of a data source and of an ephemeral resource.
-    async fn read_with(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
+    pub(super) async fn read_with(&self, ctx: &Context, config: Value) -> DataSourceReadResponse {
         let config = match Lookup::<D>::decode(&config) {
             Ok(c) => c,
             Err(d) => return d.into(),
@@ -108,38 +103,6 @@ impl<D: ModelDataSource> Lookup<&D> {
                 Err(e) => Lookup::<D>::model_error("state", &e).into(),
             },
             Err(d) => d.into(),
-        }
-    }
-}
-
-/// A [`ModelDataSource`] served as the protocol's [`EphemeralResource`]: opened like a data source
-/// is read, its result never stored.
-#[derive(Debug, Clone)]
-pub struct Ephemeral<D>(pub D);
-
-#[async_trait]
-impl<D: ModelDataSource> EphemeralResource for Ephemeral<D> {
-    fn type_name(&self) -> &str {
-        D::TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        D::schema()
-    }
-
-    async fn validate(&self, config: &Value) -> Diagnostics {
-        match Lookup::<D>::decode(config) {
-            Ok(config) => self.0.check(&config),
-            Err(d) => d,
-        }
-    }
-
-    async fn open(&self, ctx: &Context, req: OpenRequest) -> OpenResponse {
-        let read = Lookup(&self.0).read_with(ctx, req.config).await;
-        OpenResponse {
-            result: read.state,
-            diagnostics: read.diagnostics,
-            ..OpenResponse::default()
         }
     }
 }

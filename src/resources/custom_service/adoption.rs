@@ -3,8 +3,8 @@
 //! a service that matches the configuration is adopted (its Client ID and Secret included).
 
 use super::{ServiceModel, TYPE_NAME, state_of};
-use crate::common::conflict::{self, Differences, Existing};
-use crate::common::crud::Failed;
+use crate::adapters::crud::Failed;
+use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, ServiceDetail};
 use tfplugin6::{AttributePath, Diagnostic};
 
@@ -33,7 +33,7 @@ pub(super) async fn on_create_conflict(
         id: detail.service.id.to_string(),
     };
     let differences = differences(config, &state);
-    match conflict::decide(adopt, &existing, &differences, state, || {
+    match adoption::decide(adopt, &existing, &differences, state, || {
         refused(name, Some(&detail))
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
@@ -88,7 +88,7 @@ fn refused(name: &str, found: Option<&ServiceDetail>) -> Diagnostic {
         format!(
             "Marketo already has {which} (display names are unique regardless of case). {}\n\nOr \
              choose another display name.",
-            conflict::import_hint(TYPE_NAME, &id),
+            adoption::import_hint(TYPE_NAME, &id),
         ),
     )
     .at(AttributePath::root("display_name"))

@@ -12,7 +12,8 @@ pub mod workspaces;
 
 use std::cmp::Ordering;
 
-use crate::common::{api_error, checks};
+use crate::checks::values;
+use crate::common::api_error;
 use marketo_client::{ByName, Role, Workspace};
 use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
@@ -107,7 +108,7 @@ pub(crate) fn pick<'a, T: Listed>(
     list.iter().find(|x| Some(x.id()) == id).ok_or_else(|| {
         let ids: Vec<String> = list
             .iter()
-            .map(|x| format!("{} ({})", x.id(), checks::escaped(x.name())))
+            .map(|x| format!("{} ({})", x.id(), values::escaped(x.name())))
             .collect();
         not_found(what, "the id", id_text, &ids, AttributePath::root("id"))
     })
@@ -118,14 +119,14 @@ pub(crate) fn pick<'a, T: Listed>(
 fn ambiguous<T: Listed>(what: &str, name: &str, candidates: &[&T]) -> Diagnostic {
     let listed: Vec<String> = candidates
         .iter()
-        .map(|x| format!("\"{}\" (id {})", checks::escaped(x.name()), x.id()))
+        .map(|x| format!("\"{}\" (id {})", values::escaped(x.name()), x.id()))
         .collect();
     Diagnostic::error(
         format!("Ambiguous {what} name"),
         format!(
             "\"{}\" matches {} {what}s regardless of case, and none exactly: {}. Write the \
              name exactly as Marketo spells it, or look the {what} up by `id` instead.",
-            checks::escaped(name),
+            values::escaped(name),
             candidates.len(),
             listed.join(", ")
         ),
@@ -137,7 +138,7 @@ fn ambiguous<T: Listed>(what: &str, name: &str, candidates: &[&T]) -> Diagnostic
 /// `what` has them, and the diagnostic would show them raw.
 pub(crate) fn check_lookup_name(diags: &mut Diagnostics, name: &Attr<String>, what: &str) {
     if let Some(text) = name.as_str()
-        && let Err(e) = checks::plain(text)
+        && let Err(e) = values::plain(text)
     {
         diags.push(
             Diagnostic::error(format!("Invalid {what} name"), format!("`name` {e}."))
@@ -185,8 +186,8 @@ pub(crate) fn not_found(
     existing: &[String],
     path: AttributePath,
 ) -> Diagnostic {
-    let hint = match checks::closest(given, existing.iter().map(String::as_str)) {
-        Some(best) => format!(" Did you mean \"{}\"?", checks::escaped(best)),
+    let hint = match values::closest(given, existing.iter().map(String::as_str)) {
+        Some(best) => format!(" Did you mean \"{}\"?", values::escaped(best)),
         None => String::new(),
     };
     let listing = if existing.is_empty() {
@@ -195,7 +196,7 @@ pub(crate) fn not_found(
         let shown: Vec<String> = existing
             .iter()
             .take(LISTED)
-            .map(|n| format!("\"{}\"", checks::escaped(n)))
+            .map(|n| format!("\"{}\"", values::escaped(n)))
             .collect();
         let more = if existing.len() > LISTED {
             format!(" and {} more", existing.len() - LISTED)

@@ -12,72 +12,12 @@
 //! list read before. A list that cannot be read (limits, permissions, a missing endpoint) skips
 //! its check: the apply then reports what really happens.
 
-use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
-
-use super::{Shared, checks};
-use marketo_client::{Client, Role, Service, Workspace};
+use crate::checks::values as checks;
+use crate::common::{Got, Lists, Shared};
+use marketo_client::{Client, Role, Workspace};
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics};
-
-/// A list as last fetched: `None` before the first fetch, `Some(None)` when it failed.
-type Slot<T> = Mutex<Option<Option<Arc<Vec<T>>>>>;
-
-/// The instance's lists, kept for the life of the provider process.
-#[derive(Debug, Default)]
-pub struct Lists {
-    roles: Slot<Role>,
-    workspaces: Slot<Workspace>,
-    services: Slot<Service>,
-}
-
-/// A list, and whether it was kept from an earlier fetch.
-struct Got<T> {
-    items: Arc<Vec<T>>,
-    kept: bool,
-}
-
-/// The list in `slot`, fetched with `fetch` when there is none yet or when `fresh`. `None` when
-/// the fetch fails (then the check is skipped).
-async fn get<T, F, Fut>(slot: &Slot<T>, fresh: bool, what: &str, fetch: F) -> Option<Got<T>>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<Vec<T>, marketo_client::Error>>,
-{
-    let mut kept = slot.lock().await;
-    if let Some(result) = kept.as_ref()
-        && !fresh
-    {
-        return result.clone().map(|items| Got { items, kept: true });
-    }
-    let result = match fetch().await {
-        Ok(items) => Some(Arc::new(items)),
-        Err(e) => {
-            tracing::warn!(error = %e, "could not list the {what} for the plan-time checks");
-            None
-        }
-    };
-    *kept = Some(result.clone());
-    result.map(|items| Got { items, kept: false })
-}
-
-impl Lists {
-    async fn roles(&self, client: &Client, fresh: bool) -> Option<Got<Role>> {
-        get(&self.roles, fresh, "roles", || client.list_roles()).await
-    }
-
-    async fn workspaces(&self, client: &Client, fresh: bool) -> Option<Got<Workspace>> {
-        get(&self.workspaces, fresh, "workspaces", || {
-            client.list_workspaces()
-        })
-        .await
-    }
-
-    async fn services(&self, client: &Client, fresh: bool) -> Option<Got<Service>> {
-        get(&self.services, fresh, "services", || client.list_services()).await
-    }
-}
 
 /// One `role_assignment` block with known ids: its position among the blocks (as validate counts
 /// them), its role id and its workspace id.
@@ -241,7 +181,7 @@ fn clash_diagnostic(
              {type_name}.<new name>\n}}",
             checks::escaped(theirs),
             checks::escaped(name),
-            super::conflict::import_hint(type_name, &id.to_string()),
+            super::adoption::import_hint(type_name, &id.to_string()),
         ),
     )
     .at(AttributePath::root(attr))
@@ -292,7 +232,7 @@ impl UniqueName {
 }
 
 /// The name clash of a role or service named `name` (`own_id`: its id on an update).
-pub async fn check_name(
+pub async fn check_unique_name(
     shared: &Shared,
     ctx: &Context,
     kind: UniqueName,
@@ -508,10 +448,10 @@ mod tests {
         assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 3));
 
         // Names: the role just made clashes regardless of case, not with itself.
-        let d = check_name(&shared, &ctx, UniqueName::Role, "MADE LATER", None).await;
+        let d = check_unique_name(&shared, &ctx, UniqueName::Role, "MADE LATER", None).await;
         assert!(d.to_string().contains("already exists"), "{d}");
         assert!(
-            check_name(
+            check_unique_name(
                 &shared,
                 &ctx,
                 UniqueName::Role,
@@ -521,7 +461,7 @@ mod tests {
             .await
             .is_empty()
         );
-        let d = check_name(
+        let d = check_unique_name(
             &shared,
             &ctx,
             UniqueName::Service,
@@ -531,7 +471,7 @@ mod tests {
         .await;
         assert!(d.to_string().contains("custom service"), "{d}");
         assert!(
-            check_name(&shared, &ctx, UniqueName::Service, "Fresh", None)
+            check_unique_name(&shared, &ctx, UniqueName::Service, "Fresh", None)
                 .await
                 .is_empty()
         );
@@ -547,12 +487,12 @@ mod tests {
                 .is_empty()
         );
         assert!(
-            check_name(&shared, &ctx, UniqueName::Role, "x", None)
+            check_unique_name(&shared, &ctx, UniqueName::Role, "x", None)
                 .await
                 .is_empty()
         );
         assert!(
-            check_name(&shared, &ctx, UniqueName::Service, "x", None)
+            check_unique_name(&shared, &ctx, UniqueName::Service, "x", None)
                 .await
                 .is_empty()
         );

@@ -1,11 +1,11 @@
 //! Ephemeral resources (Terraform 1.10+): values opened afresh in every run and never written to
-//! state or plan. Each is a [`ModelDataSource`](crate::common::read_only::ModelDataSource)
+//! state or plan. Each is a [`ModelDataSource`](crate::adapters::lookup::ModelDataSource)
 //! served through [`Ephemeral`].
 
 use std::sync::Arc;
 
+use crate::adapters::ephemeral::Ephemeral;
 use crate::common::Shared;
-use crate::common::read_only::Ephemeral;
 use tfplugin6::EphemeralResource;
 
 pub mod access_token;
@@ -24,7 +24,7 @@ pub fn all(shared: &Arc<Shared>) -> Vec<Arc<dyn EphemeralResource>> {
 #[cfg(test)]
 #[test]
 fn every_model_matches_its_schema() {
-    use crate::common::read_only::ModelDataSource;
+    use crate::adapters::lookup::ModelDataSource;
     use tfplugin6::model::check_model;
     check_model::<<access_token::AccessToken as ModelDataSource>::Model>(
         &access_token::AccessToken::schema().value_type(),

@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::Shared;
+use crate::common::Shared;
 use marketo_client::Client;
 use tfplugin6::model::{self, ModelError};
 use tfplugin6::{

@@ -1,0 +1,68 @@
+//! The instance's lists (roles, workspaces, services) as the plan-time checks last read them:
+//! fetched only when a check needs one, at most once per provider process unless a check asks
+//! for a fresh copy. Only the cache lives here; what is judged against it is `crate::checks`.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+use marketo_client::{Client, Role, Service, Workspace};
+
+/// A list as last fetched: `None` before the first fetch, `Some(None)` when it failed.
+type Slot<T> = Mutex<Option<Option<Arc<Vec<T>>>>>;
+
+/// The instance's lists, kept for the life of the provider process.
+#[derive(Debug, Default)]
+pub struct Lists {
+    roles: Slot<Role>,
+    workspaces: Slot<Workspace>,
+    services: Slot<Service>,
+}
+
+/// A list, and whether it was kept from an earlier fetch.
+pub struct Got<T> {
+    pub items: Arc<Vec<T>>,
+    pub kept: bool,
+}
+
+/// The list in `slot`, fetched with `fetch` when there is none yet or when `fresh`. `None` when
+/// the fetch fails (then the check is skipped).
+async fn get<T, F, Fut>(slot: &Slot<T>, fresh: bool, what: &str, fetch: F) -> Option<Got<T>>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<T>, marketo_client::Error>>,
+{
+    let mut kept = slot.lock().await;
+    if let Some(result) = kept.as_ref()
+        && !fresh
+    {
+        return result.clone().map(|items| Got { items, kept: true });
+    }
+    let result = match fetch().await {
+        Ok(items) => Some(Arc::new(items)),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list the {what} for the plan-time checks");
+            None
+        }
+    };
+    *kept = Some(result.clone());
+    result.map(|items| Got { items, kept: false })
+}
+
+impl Lists {
+    pub async fn roles(&self, client: &Client, fresh: bool) -> Option<Got<Role>> {
+        get(&self.roles, fresh, "roles", || client.list_roles()).await
+    }
+
+    pub async fn workspaces(&self, client: &Client, fresh: bool) -> Option<Got<Workspace>> {
+        get(&self.workspaces, fresh, "workspaces", || {
+            client.list_workspaces()
+        })
+        .await
+    }
+
+    pub async fn services(&self, client: &Client, fresh: bool) -> Option<Got<Service>> {
+        get(&self.services, fresh, "services", || client.list_services()).await
+    }
+}
