@@ -10,6 +10,7 @@ pub mod common;
 pub mod data_sources;
 pub mod ephemeral_resources;
 pub mod provider;
+pub mod registry;
 pub mod resources;
 
 use std::sync::Arc;

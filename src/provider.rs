@@ -8,11 +8,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::adapters::lookup::Lookup;
 use crate::checks::values;
 use crate::common::Shared;
-use crate::data_sources;
-use crate::{ephemeral_resources, resources};
+use crate::registry;
 use marketo_client::{Client, ClientConfig, Secret};
 use tfplugin6::model::{self, Attr};
 use tfplugin6::{
@@ -463,47 +461,20 @@ impl Provider for MarketoProvider {
         provider_schema()
     }
 
-    /// Every managed resource type, sharing the provider's client.
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        resources::all(&self.shared)
+        registry::resources(&self.shared)
     }
 
-    /// Every ephemeral resource type, sharing the provider's client.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
-        ephemeral_resources::all(&self.shared)
+        registry::ephemeral_resources(&self.shared)
     }
 
-    /// The list resource of every managed resource type (`terraform query`).
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        resources::lists(&self.shared)
+        registry::list_resources(&self.shared)
     }
 
-    /// Every data source, sharing the provider's client.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        let shared = &self.shared;
-        vec![
-            Arc::new(Lookup(data_sources::role::RoleDataSource::new(
-                shared.clone(),
-            ))),
-            Arc::new(Lookup(data_sources::roles::RolesDataSource::new(
-                shared.clone(),
-            ))),
-            Arc::new(Lookup(data_sources::workspace::WorkspaceDataSource::new(
-                shared.clone(),
-            ))),
-            Arc::new(Lookup(data_sources::workspaces::WorkspacesDataSource::new(
-                shared.clone(),
-            ))),
-            Arc::new(Lookup(
-                data_sources::api_only_user::ApiOnlyUserDataSource::new(shared.clone()),
-            )),
-            Arc::new(Lookup(data_sources::users::UsersDataSource::new(
-                shared.clone(),
-            ))),
-            Arc::new(Lookup(
-                data_sources::permissions::PermissionsDataSource::new(shared.clone()),
-            )),
-        ]
+        registry::data_sources(&self.shared)
     }
 
     fn log_targets(&self) -> &[&str] {
