@@ -12,7 +12,8 @@
 //!   the plan creates or changes the object;
 //! - which value a create or update writes: the plan (default) or the configuration
 //!   ([`CrudResource::WRITES`]);
-//! - a failed update or delete keeps the prior state, with its diagnostics; a failed create
+//! - a failed update keeps the prior state, with its diagnostics (a failed delete is kept by the
+//!   protocol server, which owns that rule for every resource); a failed create
 //!   records nothing unless the resource says what exists ([`Failed::state`]);
 //! - private state passed through from the plan (apply) and the prior state (read, plan);
 //! - a read that fails keeps the prior state; an object gone is removed with a warning;
@@ -552,8 +553,9 @@ impl<R: CrudResource> Resource for Crud<R> {
     async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse {
         let change = req.change();
         let mut resp = self.change(ctx, &req, change).await;
-        // A failed update or delete leaves the object as it was.
-        if change != Change::Create && resp.diagnostics.has_errors() && resp.new_state.is_null() {
+        // A failed update that made nothing leaves the object as it was ([`Failed::state`]). A
+        // failed delete is the protocol server's rule (`tfplugin6`: it answers the prior state).
+        if change == Change::Update && resp.diagnostics.has_errors() && resp.new_state.is_null() {
             resp.new_state = req.prior_state;
         }
         resp.private = carried(req.planned_private);

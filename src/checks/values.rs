@@ -233,19 +233,14 @@ pub fn timestamp(attr: &str, value: &str) -> Result<MarketoDateTime, String> {
     MarketoDateTime::parse_config(value).map_err(|e| format!("{attr} {e}"))
 }
 
-/// Checks that the RFC 3339 timestamp of attribute `attr` lies in the future.
-pub fn future_timestamp(
-    attr: &str,
-    value: &str,
-    now: DateTime<Utc>,
-) -> Result<MarketoDateTime, String> {
-    let at = timestamp(attr, value)?;
+/// Checks that `at`, the instant the text `value` of attribute `attr` names, lies after `now`.
+pub fn not_past(attr: &str, value: &str, at: &MarketoDateTime, now: DateTime<Utc>) -> Result<(), String> {
     if at.to_utc() <= now {
         return Err(format!(
             "{attr} \"{value}\" is in the past: a user whose access has already expired cannot log in"
         ));
     }
-    Ok(at)
+    Ok(())
 }
 
 /// The valid choice closest to `given` among `options`, when one is close enough to suggest.
@@ -475,7 +470,7 @@ mod tests {
     #[test]
     fn timestamps() {
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 0, 0, 0).unwrap();
-        let future = |v| future_timestamp("expires_at", v, now);
+        let future = |v| not_past("expires_at", v, &timestamp("expires_at", v)?, now);
         assert!(future("2027-01-31T23:59:59Z").is_ok());
         assert!(future("2027-01-31T23:59:59-05:00").is_ok());
         assert!(

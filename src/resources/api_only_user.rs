@@ -20,6 +20,7 @@ use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema}
 
 const TYPE_NAME: &str = "marketo_api_only_user";
 mod adoption;
+mod expiry;
 mod list;
 mod model;
 
@@ -94,17 +95,12 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
             values::userid(userid),
         );
     }
-    if let Some(at) = config.expires_at.as_str() {
-        let result = if check_future {
-            values::future_timestamp("expires_at", at, now).map(|_| ())
-        } else {
-            values::timestamp("expires_at", at).map(|_| ())
-        };
+    if let Some(expiry) = config.expires_at.known() {
         check_at(
             &mut diags,
             AttributePath::root("expires_at"),
             "Invalid expires_at",
-            result,
+            expiry.check(check_future.then_some(now)),
         );
     }
     check_assignment_ids(&mut diags, config);
@@ -178,22 +174,6 @@ fn whole_id(n: &Number) -> Option<i64> {
     }
 }
 
-/// `expires_at` for the state: the configured text when it names the same millisecond as
-/// Marketo's (the precision both keep), else Marketo's value in RFC 3339 (UTC, milliseconds
-/// when there are some).
-fn expires_value(remote: Option<&MarketoDateTime>, prior: &Attr<String>) -> Attr<String> {
-    let Some(remote) = remote else {
-        return Attr::Null;
-    };
-    if let Some(text) = prior.as_str()
-        && let Ok(at) = MarketoDateTime::parse_config(text)
-        && at.same_millisecond(remote)
-    {
-        return Attr::Known(text.to_string());
-    }
-    Attr::Known(remote.to_rfc3339())
-}
-
 /// The state of a user as Marketo has it, keeping from `prior` what Marketo never returns.
 async fn state_of(
     client: &Client,
@@ -242,7 +222,7 @@ async fn state_of(
         email: Attr::Known(email.clone()),
         first_name: Attr::Known(first.clone()),
         last_name: Attr::Known(last.clone()),
-        expires_at: expires_value(expires, &prior.expires_at),
+        expires_at: Expiry::for_state(expires, &prior.expires_at),
         reason: prior.reason.clone(),
         marketo_id: Attr::Known(id),
         status: Attr::Known(status.to_string()),
@@ -272,15 +252,16 @@ fn unfinished(
     Failed::with_state(diagnostics, state)
 }
 
-fn parse_expiry(config: &UserModel) -> Result<Option<MarketoDateTime>, Diagnostic> {
-    match config.expires_at.as_str() {
-        None => Ok(None),
-        Some(text) => values::timestamp("expires_at", text)
-            .map(Some)
-            .map_err(|e| {
-                Diagnostic::error("Invalid expires_at", e).at(AttributePath::root("expires_at"))
-            }),
-    }
+/// The instant of the configured `expires_at`, for Marketo. [`Expiry::check`] refused a
+/// malformed one at validate, plan and again at apply before this write, so the error here only
+/// says so should a value reach a write unchecked.
+fn expiry_instant(config: &UserModel) -> Result<Option<MarketoDateTime>, Diagnostic> {
+    config
+        .expires_at
+        .known()
+        .map(|e| e.instant().cloned())
+        .transpose()
+        .map_err(|e| Diagnostic::error("Invalid expires_at", e).at(AttributePath::root("expires_at")))
 }
 
 /// The state after a create or update: Marketo's view, with `reason` from the configuration.
@@ -389,7 +370,7 @@ impl CrudResource for ApiOnlyUser {
         client: &Client,
         config: &UserModel,
     ) -> Result<UserModel, Failed<UserModel>> {
-        let expires_at = match parse_expiry(config) {
+        let expires_at = match expiry_instant(config) {
             Ok(v) => v,
             Err(d) => return Err(d.into()),
         };
@@ -499,7 +480,7 @@ impl CrudResource for ApiOnlyUser {
             .into());
         };
 
-        let expires_at = match parse_expiry(config) {
+        let expires_at = match expiry_instant(config) {
             Ok(v) => v,
             Err(d) => return Err(d.into()),
         };

@@ -128,19 +128,19 @@ fn state_of(detail: &ServiceDetail, known: Option<&ServiceModel>) -> ServiceMode
         Some(mine) if mine.eq_ignore_ascii_case(&s.api_only_user) => mine,
         _ => s.api_only_user.as_str(),
     };
-    ServiceModel {
+    let mut state = ServiceModel {
         id: Attr::Known(s.id.to_string()),
         display_name: Attr::Known(s.display_name.clone()),
         description: optional_attr(s.description.as_deref()),
         api_only_user: Attr::Known(owner.to_string()),
         client_id: Attr::Known(s.client_id.clone()),
-        client_secret: if known.is_none_or(ServiceModel::stores_secret) {
-            Attr::Known(detail.client_secret.expose().to_string())
-        } else {
-            Attr::Null
-        },
-        store_client_secret: Attr::Known(known.is_none_or(ServiceModel::stores_secret)),
-    }
+        ..ServiceModel::default()
+    };
+    state.keep_secret(
+        known.is_none_or(ServiceModel::stores_secret),
+        Attr::Known(detail.client_secret.expose().to_string()),
+    );
+    state
 }
 
 fn label(state: &ServiceModel) -> String {
@@ -220,16 +220,13 @@ impl CrudResource for CustomService {
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, ServiceModel>) {
-        let stores = plan.config.stores_secret();
-        plan.planned.store_client_secret = Attr::Known(stores);
         self.plan_computed(plan);
-        // Without the secret in state, the plan says so (null), whatever else changes.
-        if !stores {
-            plan.planned.client_secret = Attr::Null;
-        } else if plan.planned.client_secret.is_null() {
-            // Stored again after `false`: read at apply.
-            plan.planned.client_secret = Attr::Unknown;
-        }
+        // A secret stored again after `false` (null in the prior state) is read at apply.
+        let secret = match &plan.planned.client_secret {
+            Attr::Null => Attr::Unknown,
+            kept => kept.clone(),
+        };
+        plan.planned.keep_secret(plan.config.stores_secret(), secret);
     }
 
     /// A version-0 state kept the secret: it had `store_client_secret = true` implicitly.

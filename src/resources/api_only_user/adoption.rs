@@ -4,11 +4,13 @@
 
 use std::collections::BTreeSet;
 
+use super::model::Expiry;
 use super::{TYPE_NAME, UserModel, assignments, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use crate::common::api_error;
 use marketo_client::{Client, FoundUser, InviteUser, RoleWorkspace};
+use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Diagnostic, Diagnostics};
 
 /// What an invitation of `config` that Marketo refused as "already exists" turns into.
@@ -85,11 +87,17 @@ fn differences(config: &UserModel, found: &UserModel) -> Differences {
         ("email", &config.email, &found.email),
         ("first_name", &config.first_name, &found.first_name),
         ("last_name", &config.last_name, &found.last_name),
-        ("expires_at", &config.expires_at, &found.expires_at),
     ] {
         if want != have {
             d.text(attr, want.as_str(), have.as_str());
         }
+    }
+    let (want, have) = (&config.expires_at, &found.expires_at);
+    if want != have {
+        fn text(e: &Attr<Expiry>) -> Option<&str> {
+            e.known().map(Expiry::text)
+        }
+        d.text("expires_at", text(want), text(have));
     }
     if found.api_only.known() != Some(&true) {
         d.push(
@@ -170,7 +178,7 @@ mod tests {
     fn every_differing_attribute_is_named() {
         let config = UserModel {
             userid: Attr::Known("mine@example.com".to_string()),
-            expires_at: Attr::Known("2030-01-01T00:00:00Z".to_string()),
+            expires_at: Attr::Known(Expiry::new("2030-01-01T00:00:00Z")),
             ..user("a@example.com", "A", &[(5, 0)])
         };
         let found = UserModel {

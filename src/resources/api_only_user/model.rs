@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::expiry::Expiry;
 pub use crate::common::Assignment;
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
@@ -14,7 +15,7 @@ pub struct UserModel {
     pub email: Attr<String>,
     pub first_name: Attr<String>,
     pub last_name: Attr<String>,
-    pub expires_at: Attr<String>,
+    pub expires_at: Attr<Expiry>,
     pub reason: Attr<String>,
     pub marketo_id: Attr<i64>,
     pub status: Attr<String>,

@@ -1,4 +1,5 @@
 use super::*;
+use super::model::Expiry;
 use chrono::TimeZone;
 use tfplugin6::Value;
 use tfplugin6::model;
@@ -117,22 +118,22 @@ fn negative_role_ids_are_refused() {
 #[test]
 fn expiry_keeps_the_configured_spelling_of_the_same_instant() {
     let remote = MarketoDateTime::parse("2027-01-01T05:00:00.000t+0000").unwrap();
-    let known = |t: &str| Attr::Known(t.to_string());
+    let known = |t: &str| Attr::Known(Expiry::new(t));
     let prior = known("2027-01-01T00:00:00-05:00");
-    assert_eq!(expires_value(Some(&remote), &prior), prior);
+    assert_eq!(Expiry::for_state(Some(&remote), &prior), prior);
     let other = known("2027-06-01T00:00:00Z");
     assert_eq!(
-        expires_value(Some(&remote), &other),
+        Expiry::for_state(Some(&remote), &other),
         known("2027-01-01T05:00:00Z")
     );
-    assert!(expires_value(None, &prior).is_null());
+    assert!(Expiry::for_state(None, &prior).is_null());
     // Issue 9: milliseconds count, both ways.
     let remote = MarketoDateTime::parse("2031-03-04T05:06:07.250t+0000").unwrap();
     let configured = known("2031-03-04T05:06:07.25Z");
-    assert_eq!(expires_value(Some(&remote), &configured), configured);
+    assert_eq!(Expiry::for_state(Some(&remote), &configured), configured);
     let whole = known("2031-03-04T05:06:07Z");
     assert_eq!(
-        expires_value(Some(&remote), &whole),
+        Expiry::for_state(Some(&remote), &whole),
         known("2031-03-04T05:06:07.250Z")
     );
 }

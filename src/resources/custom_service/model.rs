@@ -33,6 +33,13 @@ impl ServiceModel {
     pub fn stores_secret(&self) -> bool {
         self.store_client_secret != Attr::Known(false)
     }
+
+    /// The one rule of `store_client_secret`, for plan and state alike: recorded as given, and
+    /// `client_secret` is null when the secret is not stored, `secret` when it is.
+    pub fn keep_secret(&mut self, stores: bool, secret: Attr<String>) {
+        self.store_client_secret = Attr::Known(stores);
+        self.client_secret = if stores { secret } else { Attr::Null };
+    }
 }
 
 pub(super) fn schema() -> Schema {
