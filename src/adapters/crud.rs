@@ -243,7 +243,9 @@ pub trait CrudResource: Send + Sync + 'static {
     /// Full type name, e.g. `marketo_api_only_user`.
     const TYPE_NAME: &'static str;
 
-    /// Which value a create or update writes.
+    /// Which value [`CrudResource::create`] and [`CrudResource::update`] receive as `desired`:
+    /// the planned state (configuration plus what the plan computed; the default), or the
+    /// configuration as written (the user resource: its plan adds only what Marketo computes).
     const WRITES: Writes = Writes::Planned;
 
     /// The resource's identity.
@@ -277,12 +279,12 @@ pub trait CrudResource: Send + Sync + 'static {
         Diagnostics::new()
     }
 
-    /// Creates the object described by `planned` (or the configuration, see
-    /// [`CrudResource::WRITES`]).
+    /// Creates the object described by `desired`: the planned state, or the configuration as
+    /// written when [`CrudResource::WRITES`] is [`Writes::Config`].
     async fn create(
         &self,
         client: &Client,
-        planned: &Self::Model,
+        desired: &Self::Model,
     ) -> Result<Self::Model, Failed<Self::Model>>;
 
     /// Reads the object the state records.
@@ -292,12 +294,13 @@ pub trait CrudResource: Send + Sync + 'static {
         prior: &Self::Model,
     ) -> Result<Refreshed<Self::Model>, Diagnostics>;
 
-    /// Brings the object from `prior` to `planned`.
+    /// Brings the object from `prior` to `desired` (the planned state, or the configuration as
+    /// written: see [`CrudResource::WRITES`]).
     async fn update(
         &self,
         client: &Client,
         prior: &Self::Model,
-        planned: &Self::Model,
+        desired: &Self::Model,
     ) -> Result<Self::Model, Failed<Self::Model>>;
 
     /// Deletes the object; one already gone is not an error.
@@ -390,7 +393,7 @@ impl<R: CrudResource> Crud<R> {
                 None => ApplyResponse::default(),
             };
         };
-        let written = match R::WRITES {
+        let desired = match R::WRITES {
             Writes::Config => config,
             Writes::Planned => match Self::decode("planned state", &req.planned_state) {
                 Ok(p) => p,
@@ -398,8 +401,8 @@ impl<R: CrudResource> Crud<R> {
             },
         };
         let result = match &prior {
-            None => r.create(&client, &written).await,
-            Some(prior) => r.update(&client, prior, &written).await,
+            None => r.create(&client, &desired).await,
+            Some(prior) => r.update(&client, prior, &desired).await,
         };
         match result {
             Ok(state) => match Self::encode(&state) {

@@ -234,7 +234,12 @@ pub fn timestamp(attr: &str, value: &str) -> Result<MarketoDateTime, String> {
 }
 
 /// Checks that `at`, the instant the text `value` of attribute `attr` names, lies after `now`.
-pub fn not_past(attr: &str, value: &str, at: &MarketoDateTime, now: DateTime<Utc>) -> Result<(), String> {
+pub fn not_past(
+    attr: &str,
+    value: &str,
+    at: &MarketoDateTime,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
     if at.to_utc() <= now {
         return Err(format!(
             "{attr} \"{value}\" is in the past: a user whose access has already expired cannot log in"

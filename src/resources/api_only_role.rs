@@ -59,17 +59,17 @@ fn check_config(config: &RoleModel) -> Diagnostics {
     check_name_text(
         &mut diags,
         &config.name,
-        AttributePath::root("name"),
+        AttributePath::root(attr::NAME),
         "name",
         MAX_NAME,
     );
     check_description(
         &mut diags,
         &config.description,
-        AttributePath::root("description"),
+        AttributePath::root(attr::DESCRIPTION),
     );
     for p in config.permissions.known().into_iter().flatten() {
-        let path = AttributePath::root("permissions");
+        let path = AttributePath::root(attr::PERMISSIONS);
         match p {
             Attr::Known(name) => {
                 crate::checks::values::check_at(
@@ -192,7 +192,7 @@ fn already_exists(name: &str) -> Diagnostic {
              marketo_api_only_role.<name> \"{name}\"\n\nor choose another name."
         ),
     )
-    .at(AttributePath::root("name"))
+    .at(AttributePath::root(attr::NAME))
 }
 
 /// Maps a failed write onto its diagnostic.
@@ -201,7 +201,7 @@ fn write_error(doing: &str, name: &str, err: &marketo_client::Error) -> Diagnost
         ErrorKind::EndpointMissing => endpoint_missing("role", INSTEAD),
         ErrorKind::AlreadyExists => already_exists(name),
         ErrorKind::Validation if err.code() == Some(1003) => {
-            api_error_at(doing, err, AttributePath::root("permissions"))
+            api_error_at(doing, err, AttributePath::root(attr::PERMISSIONS))
         }
         ErrorKind::Validation if err.code() == Some(709) => Diagnostic::error(
             format!("\"{name}\" is a system role"),
@@ -350,20 +350,20 @@ impl CrudResource for ApiOnlyRole {
     async fn create(
         &self,
         client: &Client,
-        config: &RoleModel,
+        desired: &RoleModel,
     ) -> Result<RoleModel, Failed<RoleModel>> {
-        let name = config.name.as_str().unwrap_or_default().to_string();
+        let name = desired.name.as_str().unwrap_or_default().to_string();
         let role = NewRole {
             name: name.clone(),
-            description: config.description.known().cloned(),
-            permissions: permission_names(&config.permissions),
+            description: desired.description.known().cloned(),
+            permissions: permission_names(&desired.permissions),
         };
         match client.create_role(&role).await {
-            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Ok(detail) => Ok(state_of(&detail, Some(desired))),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(adoption::on_create_conflict(
                 client,
                 self.shared.adopt_existing(),
-                config,
+                desired,
                 &name,
             )
             .await),
@@ -375,19 +375,19 @@ impl CrudResource for ApiOnlyRole {
         &self,
         client: &Client,
         prior: &RoleModel,
-        config: &RoleModel,
+        desired: &RoleModel,
     ) -> Result<RoleModel, Failed<RoleModel>> {
         let id = numeric_id(&prior.id, "role")?;
-        let name = config.name.as_str().unwrap_or_default().to_string();
+        let name = desired.name.as_str().unwrap_or_default().to_string();
         let mut update = RoleUpdate::default();
-        if prior.name != config.name {
+        if prior.name != desired.name {
             update.name = Some(name.clone());
         }
-        if prior.description != config.description {
+        if prior.description != desired.description {
             // Sending "" clears it: Marketo reads an empty description back as none.
-            update.description = Some(config.description.as_str().unwrap_or_default().to_string());
+            update.description = Some(desired.description.as_str().unwrap_or_default().to_string());
         }
-        let wanted = permission_names(&config.permissions);
+        let wanted = permission_names(&desired.permissions);
         if permission_names(&prior.permissions) != wanted {
             update.permissions = Some(wanted);
         }
@@ -402,7 +402,7 @@ impl CrudResource for ApiOnlyRole {
             client.update_role(id, &update).await.map_err(Some)
         };
         match result {
-            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Ok(detail) => Ok(state_of(&detail, Some(desired))),
             Err(Some(e)) if e.kind() == ErrorKind::NotFound => Err(Diagnostic::error(
                 "The role no longer exists",
                 format!(

@@ -61,7 +61,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
     if let Some(email) = config.email.as_str() {
         check_at(
             &mut diags,
-            AttributePath::root("email"),
+            AttributePath::root(attr::EMAIL),
             "Invalid email address",
             values::email(email),
         );
@@ -82,7 +82,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
     if let Some(v) = config.reason.as_str() {
         check_at(
             &mut diags,
-            AttributePath::root("reason"),
+            AttributePath::root(attr::REASON),
             "Invalid reason",
             values::text(v, MAX_REASON, false),
         );
@@ -90,7 +90,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
     if let Some(userid) = config.userid.as_str() {
         check_at(
             &mut diags,
-            AttributePath::root("userid"),
+            AttributePath::root(attr::USERID),
             "Invalid userid",
             values::userid(userid),
         );
@@ -98,7 +98,7 @@ fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> D
     if let Some(expiry) = config.expires_at.known() {
         check_at(
             &mut diags,
-            AttributePath::root("expires_at"),
+            AttributePath::root(attr::EXPIRES_AT),
             "Invalid expires_at",
             expiry.check(check_future.then_some(now)),
         );
@@ -140,7 +140,7 @@ fn check_assignment_ids(diags: &mut Diagnostics, config: &UserModel) {
                          marketo_api_only_role.<name>.id or data.marketo_role.<name>.id."
                     ),
                 )
-                .at(AttributePath::root("role_assignment")),
+                .at(AttributePath::root(attr::ROLE_ASSIGNMENT)),
             );
         }
     }
@@ -261,7 +261,9 @@ fn expiry_instant(config: &UserModel) -> Result<Option<MarketoDateTime>, Diagnos
         .known()
         .map(|e| e.instant().cloned())
         .transpose()
-        .map_err(|e| Diagnostic::error("Invalid expires_at", e).at(AttributePath::root("expires_at")))
+        .map_err(|e| {
+            Diagnostic::error("Invalid expires_at", e).at(AttributePath::root(attr::EXPIRES_AT))
+        })
 }
 
 /// The state after a create or update: Marketo's view, with `reason` from the configuration.
@@ -351,39 +353,41 @@ impl CrudResource for ApiOnlyUser {
             return;
         };
         if config.userid.is_known() && config.userid != prior.userid {
-            plan.requires_replace.push(AttributePath::root("userid"));
+            plan.requires_replace
+                .push(AttributePath::root(attr::USERID));
             planned.id = Attr::Unknown;
         }
         // Marketo returns no reason: a changed reason needs a new invitation, except when
         // the state never knew it (an imported user).
         if !prior.reason.is_null() && config.reason != prior.reason {
-            plan.requires_replace.push(AttributePath::root("reason"));
+            plan.requires_replace
+                .push(AttributePath::root(attr::REASON));
         }
         if config.expires_at.is_null() && !prior.expires_at.is_null() {
             plan.requires_replace
-                .push(AttributePath::root("expires_at"));
+                .push(AttributePath::root(attr::EXPIRES_AT));
         }
     }
 
     async fn create(
         &self,
         client: &Client,
-        config: &UserModel,
+        desired: &UserModel,
     ) -> Result<UserModel, Failed<UserModel>> {
-        let expires_at = match expiry_instant(config) {
+        let expires_at = match expiry_instant(desired) {
             Ok(v) => v,
             Err(d) => return Err(d.into()),
         };
-        let email = text(&config.email).unwrap_or_default();
+        let email = text(&desired.email).unwrap_or_default();
         let invite = InviteUser {
             email_address: email.clone(),
-            first_name: text(&config.first_name).unwrap_or_default(),
-            last_name: text(&config.last_name).unwrap_or_default(),
-            user_role_workspaces: assignments(config).into_iter().collect(),
-            userid: text(&config.userid),
+            first_name: text(&desired.first_name).unwrap_or_default(),
+            last_name: text(&desired.last_name).unwrap_or_default(),
+            user_role_workspaces: assignments(desired).into_iter().collect(),
+            userid: text(&desired.userid),
             api_only: true,
             expires_at,
-            reason: text(&config.reason),
+            reason: text(&desired.reason),
         };
         if let Err(e) = client.invite_user(&invite).await {
             let diag = match e.kind() {
@@ -391,7 +395,7 @@ impl CrudResource for ApiOnlyUser {
                     return Err(adoption::on_create_conflict(
                         client,
                         self.shared.adopt_existing(),
-                        config,
+                        desired,
                         &invite,
                         &e,
                     )
@@ -403,9 +407,9 @@ impl CrudResource for ApiOnlyUser {
                     if e.message().to_ascii_lowercase().contains("role")
                         || e.message().to_ascii_lowercase().contains("workspace")
                     {
-                        AttributePath::root("role_assignment")
+                        AttributePath::root(attr::ROLE_ASSIGNMENT)
                     } else {
-                        AttributePath::root("email")
+                        AttributePath::root(attr::EMAIL)
                     },
                 ),
                 _ => api_error(&format!("inviting the API-only user \"{email}\""), &e),
@@ -432,22 +436,22 @@ impl CrudResource for ApiOnlyUser {
             }
             Err(e) => {
                 return Err(unfinished(
-                    config,
+                    desired,
                     key,
                     api_error(&format!("reading back the new user \"{email}\""), &e),
                 ));
             }
         };
-        settle(&read_back, &found, config)
+        settle(&read_back, &found, desired)
             .await
-            .map_err(|d| unfinished(config, found.userid(), d))
+            .map_err(|d| unfinished(desired, found.userid(), d))
     }
 
     async fn update(
         &self,
         client: &Client,
         prior: &UserModel,
-        config: &UserModel,
+        desired: &UserModel,
     ) -> Result<UserModel, Failed<UserModel>> {
         let Some(userid) = text(&prior.id) else {
             return Err(Diagnostic::error("Missing id", "The prior state has no id.").into());
@@ -480,28 +484,28 @@ impl CrudResource for ApiOnlyUser {
             .into());
         };
 
-        let expires_at = match expiry_instant(config) {
+        let expires_at = match expiry_instant(desired) {
             Ok(v) => v,
             Err(d) => return Err(d.into()),
         };
         let mut update = UpdateUser::default();
-        if config.email != prior.email {
-            update.email_address = text(&config.email);
+        if desired.email != prior.email {
+            update.email_address = text(&desired.email);
         }
-        if config.first_name != prior.first_name {
-            update.first_name = text(&config.first_name);
+        if desired.first_name != prior.first_name {
+            update.first_name = text(&desired.first_name);
         }
-        if config.last_name != prior.last_name {
-            update.last_name = text(&config.last_name);
+        if desired.last_name != prior.last_name {
+            update.last_name = text(&desired.last_name);
         }
-        if config.expires_at != prior.expires_at {
+        if desired.expires_at != prior.expires_at {
             update.expires_at = expires_at;
         }
         if update != UpdateUser::default()
             && let Err(e) = client.update_user(&userid, &update).await
         {
             let path = if update.email_address.is_some() && e.kind() != ErrorKind::Transient {
-                AttributePath::root("email")
+                AttributePath::root(attr::EMAIL)
             } else {
                 AttributePath::empty()
             };
@@ -510,7 +514,7 @@ impl CrudResource for ApiOnlyUser {
 
         // Roles: add what is missing before removing what is extra, so that the user never holds
         // no role at all (Marketo refuses that).
-        let want = assignments(config);
+        let want = assignments(desired);
         let have: BTreeSet<RoleWorkspace> =
             user.user_role_workspaces.iter().map(|r| r.ids()).collect();
         let add: Vec<RoleWorkspace> = want.difference(&have).copied().collect();
@@ -521,7 +525,7 @@ impl CrudResource for ApiOnlyUser {
             return Err(api_error_at(
                 &format!("adding roles to the user \"{userid}\""),
                 &e,
-                AttributePath::root("role_assignment"),
+                AttributePath::root(attr::ROLE_ASSIGNMENT),
             )
             .into());
         }
@@ -531,12 +535,12 @@ impl CrudResource for ApiOnlyUser {
             return Err(api_error_at(
                 &format!("removing roles from the user \"{userid}\""),
                 &e,
-                AttributePath::root("role_assignment"),
+                AttributePath::root(attr::ROLE_ASSIGNMENT),
             )
             .into());
         }
         match client.get_user_or_invitation(&userid).await {
-            Ok(Some(found)) => settle(client, &found, config).await.map_err(Failed::from),
+            Ok(Some(found)) => settle(client, &found, desired).await.map_err(Failed::from),
             Ok(None) => Err(Diagnostic::error(
                 "The user vanished during the update",
                 format!("\"{userid}\" was deleted in Marketo while Terraform updated it."),

@@ -60,7 +60,7 @@ impl CustomService {
         let owner = &plan.planned.api_only_user;
         if owner.is_unknown() || *owner != prior.api_only_user {
             plan.requires_replace
-                .push(AttributePath::root("api_only_user"));
+                .push(AttributePath::root(attr::API_ONLY_USER));
             plan.planned.computed_from(&ServiceModel {
                 id: Attr::Unknown,
                 client_id: Attr::Unknown,
@@ -79,14 +79,14 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
     check_name_text(
         &mut diags,
         &config.display_name,
-        AttributePath::root("display_name"),
+        AttributePath::root(attr::DISPLAY_NAME),
         "display name",
         MAX_DISPLAY_NAME,
     );
     check_description(
         &mut diags,
         &config.description,
-        AttributePath::root("description"),
+        AttributePath::root(attr::DESCRIPTION),
     );
     if let Some(user) = config.api_only_user.as_str() {
         if user.trim().is_empty() {
@@ -96,12 +96,12 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
                     "`api_only_user` must be the userid of an API-only user, such as \
                      marketo_api_only_user.<name>.userid; it is empty.",
                 )
-                .at(AttributePath::root("api_only_user")),
+                .at(AttributePath::root(attr::API_ONLY_USER)),
             );
         } else if let Err(e) = crate::checks::values::plain(user) {
             diags.push(
                 Diagnostic::error("Invalid API-only user", format!("`api_only_user` {e}."))
-                    .at(AttributePath::root("api_only_user")),
+                    .at(AttributePath::root(attr::API_ONLY_USER)),
             );
         } else if user.trim() != user {
             diags.push(
@@ -111,7 +111,7 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
                         "\"{user}\" has leading or trailing spaces, which no Marketo userid has."
                     ),
                 )
-                .at(AttributePath::root("api_only_user")),
+                .at(AttributePath::root(attr::API_ONLY_USER)),
             );
         }
     }
@@ -182,7 +182,7 @@ fn write_error(doing: &str, config: &ServiceModel, err: &marketo_client::Error) 
                  id>\n\nor choose another display name."
             ),
         )
-        .at(AttributePath::root("display_name")),
+        .at(AttributePath::root(attr::DISPLAY_NAME)),
         ErrorKind::Validation if err.code() == Some(1003) => Diagnostic::error(
             "The service's user cannot own a custom service",
             format!(
@@ -191,7 +191,7 @@ fn write_error(doing: &str, config: &ServiceModel, err: &marketo_client::Error) 
                  userid, or use the marketo_api_only_user data source to find an existing one."
             ),
         )
-        .at(AttributePath::root("api_only_user")),
+        .at(AttributePath::root(attr::API_ONLY_USER)),
         _ => api_error(doing, err),
     }
 }
@@ -226,7 +226,8 @@ impl CrudResource for CustomService {
             Attr::Null => Attr::Unknown,
             kept => kept.clone(),
         };
-        plan.planned.keep_secret(plan.config.stores_secret(), secret);
+        plan.planned
+            .keep_secret(plan.config.stores_secret(), secret);
     }
 
     /// A version-0 state kept the secret: it had `store_client_secret = true` implicitly.
@@ -258,28 +259,32 @@ impl CrudResource for CustomService {
     async fn create(
         &self,
         client: &Client,
-        config: &ServiceModel,
+        desired: &ServiceModel,
     ) -> Result<ServiceModel, Failed<ServiceModel>> {
         let new = NewService {
-            display_name: config.display_name.as_str().unwrap_or_default().to_string(),
-            description: config.description.known().cloned(),
-            api_only_user: config
+            display_name: desired
+                .display_name
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            description: desired.description.known().cloned(),
+            api_only_user: desired
                 .api_only_user
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
         };
         match client.create_service(&new).await {
-            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Ok(detail) => Ok(state_of(&detail, Some(desired))),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 Err(
-                    adoption::on_create_conflict(client, self.shared.adopt_existing(), config)
+                    adoption::on_create_conflict(client, self.shared.adopt_existing(), desired)
                         .await,
                 )
             }
             Err(e) => Err(write_error(
                 &format!("creating the custom service \"{}\"", new.display_name),
-                config,
+                desired,
                 &e,
             )
             .into()),
@@ -290,26 +295,26 @@ impl CrudResource for CustomService {
         &self,
         client: &Client,
         prior: &ServiceModel,
-        config: &ServiceModel,
+        desired: &ServiceModel,
     ) -> Result<ServiceModel, Failed<ServiceModel>> {
-        if config.api_only_user != prior.api_only_user {
+        if desired.api_only_user != prior.api_only_user {
             // The plan asked for a replacement; an update cannot change the owner.
             return Err(Diagnostic::error(
                 "The service's user cannot change in place",
                 "Marketo cannot move a custom service to another user; Terraform \
                  should have planned a replacement. Please report this as a bug.",
             )
-            .at(AttributePath::root("api_only_user"))
+            .at(AttributePath::root(attr::API_ONLY_USER))
             .into());
         }
         let id = numeric_id(&prior.id, "service")?;
         let mut update = ServiceUpdate::default();
-        if prior.display_name != config.display_name {
-            update.display_name = config.display_name.known().cloned();
+        if prior.display_name != desired.display_name {
+            update.display_name = desired.display_name.known().cloned();
         }
-        if prior.description != config.description {
+        if prior.description != desired.description {
             // Sending "" clears it: Marketo reads an empty description back as none.
-            update.description = Some(config.description.as_str().unwrap_or_default().to_string());
+            update.description = Some(desired.description.as_str().unwrap_or_default().to_string());
         }
         let doing = format!("updating the custom service {}", label(prior));
         let result = if update == ServiceUpdate::default() {
@@ -322,7 +327,7 @@ impl CrudResource for CustomService {
             client.update_service(id, &update).await
         };
         match result {
-            Ok(detail) => Ok(state_of(&detail, Some(config))),
+            Ok(detail) => Ok(state_of(&detail, Some(desired))),
             Err(e) if e.kind() == ErrorKind::NotFound => Err(Diagnostic::error(
                 "The custom service no longer exists",
                 format!(
@@ -331,7 +336,7 @@ impl CrudResource for CustomService {
                 ),
             )
             .into()),
-            Err(e) => Err(write_error(&doing, config, &e).into()),
+            Err(e) => Err(write_error(&doing, desired, &e).into()),
         }
     }
 
@@ -410,7 +415,7 @@ impl CrudResource for CustomService {
             Err(e) => Err(api_error_at(
                 &format!("reading the custom service {service_id}"),
                 &e,
-                AttributePath::root("id"),
+                AttributePath::root(attr::ID),
             )
             .into()),
         }

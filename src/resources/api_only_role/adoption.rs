@@ -2,7 +2,7 @@
 //! existing role's id in a ready-to-paste `import` block, and with `adopt_existing` a role that
 //! matches the configuration is adopted.
 
-use super::{RoleModel, TYPE_NAME, permission_names, state_of};
+use super::{RoleModel, TYPE_NAME, attr, permission_names, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, RoleDetail};
@@ -37,7 +37,7 @@ pub(super) async fn on_create_conflict(
         refused(name, Some(&detail))
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
-        Err(d) => d.at(AttributePath::root("name")).into(),
+        Err(d) => d.at(AttributePath::root(attr::NAME)).into(),
     }
 }
 
@@ -80,7 +80,7 @@ fn refused(name: &str, found: Option<&RoleDetail>) -> Diagnostic {
         ),
     };
     Diagnostic::error("A role with this name already exists", detail)
-        .at(AttributePath::root("name"))
+        .at(AttributePath::root(attr::NAME))
 }
 
 /// A system role has the name: it can be neither imported nor adopted.
@@ -96,7 +96,7 @@ fn system_role(found: &RoleDetail) -> Diagnostic {
             adoption::hcl_string(&found.role.name),
         ),
     )
-    .at(AttributePath::root("name"))
+    .at(AttributePath::root(attr::NAME))
 }
 
 #[cfg(test)]
@@ -153,6 +153,6 @@ mod tests {
             "{}",
             d.detail
         );
-        assert_eq!(d.attribute, Some(AttributePath::root("name")));
+        assert_eq!(d.attribute, Some(AttributePath::root(attr::NAME)));
     }
 }

@@ -5,6 +5,16 @@ use serde::{Deserialize, Serialize};
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{Attribute, Block, Schema, Type};
 
+/// The attribute names, written here once: the schema below and the resource's diagnostics
+/// (their attribute paths) use these.
+pub mod attr {
+    pub const DESCRIPTION: &str = "description";
+    pub const ID: &str = "id";
+    pub const NAME: &str = "name";
+    pub const PERMISSIONS: &str = "permissions";
+    pub const TYPE: &str = "type";
+}
+
 /// The schema's attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RoleModel {
@@ -32,16 +42,16 @@ pub(super) fn schema() -> Schema {
                  the Admin UI and read it with the `marketo_role` data source.",
             )
             .attribute(
-                Attribute::new("id", Type::String)
+                Attribute::new(attr::ID, Type::String)
                     .computed()
                     .description("The role's numeric Marketo id, as a string."),
             )
-            .attribute(Attribute::new("name", Type::String).required().description(
+            .attribute(Attribute::new(attr::NAME, Type::String).required().description(
                 "The role's name, 1 to 50 characters, unique in the instance (compared \
                      without regard to case). Changing it renames the role in place.",
             ))
             .attribute(
-                Attribute::new("description", Type::String)
+                Attribute::new(attr::DESCRIPTION, Type::String)
                     .optional()
                     .description(
                         "A description of at most 255 characters. Omit it for none (an empty \
@@ -49,7 +59,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("permissions", Type::set(Type::String))
+                Attribute::new(attr::PERMISSIONS, Type::set(Type::String))
                     .required()
                     .description(
                         "The Access API permission names the role grants, e.g. \
@@ -62,7 +72,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("type", Type::String)
+                Attribute::new(attr::TYPE, Type::String)
                     .computed()
                     .description("Marketo's role type: `custom` for roles made here."),
             ),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::model::Expiry;
-use super::{TYPE_NAME, UserModel, assignments, state_of};
+use super::{TYPE_NAME, UserModel, assignments, attr, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use crate::common::api_error;
@@ -60,7 +60,7 @@ pub(super) async fn on_create_conflict(
         refused(key, Some(&found), err)
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
-        Err(d) => d.at(AttributePath::root("email")).into(),
+        Err(d) => d.at(AttributePath::root(attr::EMAIL)).into(),
     }
 }
 
@@ -139,7 +139,7 @@ fn refused(key: &str, found: Option<&FoundUser>, err: &marketo_client::Error) ->
             adoption::import_hint(TYPE_NAME, id)
         ),
     )
-    .at(AttributePath::root("email"))
+    .at(AttributePath::root(attr::EMAIL))
 }
 
 #[cfg(test)]
@@ -212,6 +212,6 @@ mod tests {
             "{}",
             d.detail
         );
-        assert_eq!(d.attribute, Some(AttributePath::root("email")));
+        assert_eq!(d.attribute, Some(AttributePath::root(attr::EMAIL)));
     }
 }

@@ -92,9 +92,16 @@ mod tests {
     fn parsed_once_and_kept_beside_its_text() {
         let e = Expiry::new("2031-03-04T05:06:07.250+01:00");
         assert_eq!(e.text(), "2031-03-04T05:06:07.250+01:00");
-        assert_eq!(e.instant().unwrap().to_rfc3339(), "2031-03-04T04:06:07.250Z");
+        assert_eq!(
+            e.instant().unwrap().to_rfc3339(),
+            "2031-03-04T04:06:07.250Z"
+        );
         let bad = Expiry::new("2031-03-04");
-        assert!(bad.instant().unwrap_err().starts_with("expires_at \"2031-03-04\""));
+        assert!(
+            bad.instant()
+                .unwrap_err()
+                .starts_with("expires_at \"2031-03-04\"")
+        );
         assert_eq!(bad.check(None), Err(bad.instant().unwrap_err().to_string()));
     }
 
@@ -103,8 +110,15 @@ mod tests {
         let now = "2030-01-01T00:00:00Z".parse().unwrap();
         let past = Expiry::new("2029-12-31T23:59:59Z");
         assert_eq!(past.check(None), Ok(()));
-        assert!(past.check(Some(now)).unwrap_err().contains("is in the past"));
-        assert_eq!(Expiry::new("2030-01-01T00:00:00.001Z").check(Some(now)), Ok(()));
+        assert!(
+            past.check(Some(now))
+                .unwrap_err()
+                .contains("is in the past")
+        );
+        assert_eq!(
+            Expiry::new("2030-01-01T00:00:00.001Z").check(Some(now)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -114,14 +128,17 @@ mod tests {
         assert_eq!(Expiry::for_state(Some(&remote), &mine), mine);
         let other = Attr::Known(Expiry::new("2031-03-04T05:06:08+01:00"));
         let state = Expiry::for_state(Some(&remote), &other);
-        assert_eq!(state.known().map(Expiry::text), Some("2031-03-04T04:06:07.250Z"));
+        assert_eq!(
+            state.known().map(Expiry::text),
+            Some("2031-03-04T04:06:07.250Z")
+        );
         assert_eq!(Expiry::for_state(None, &mine), Attr::Null);
     }
 
     #[test]
     fn it_travels_as_its_text() {
-        let v = tfplugin6::model::to_value(&Attr::Known(Expiry::new("2031-01-01T00:00:00Z")))
-            .unwrap();
+        let v =
+            tfplugin6::model::to_value(&Attr::Known(Expiry::new("2031-01-01T00:00:00Z"))).unwrap();
         assert_eq!(v, tfplugin6::Value::string("2031-01-01T00:00:00Z"));
         let back: Attr<Expiry> = tfplugin6::model::from_value(&v).unwrap();
         assert_eq!(back.known().map(Expiry::text), Some("2031-01-01T00:00:00Z"));

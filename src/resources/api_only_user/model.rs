@@ -7,6 +7,25 @@ pub use crate::common::Assignment;
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
 
+/// The attribute names, written here once: the schema below and the resource's diagnostics
+/// (their attribute paths) use these.
+pub mod attr {
+    pub const API_ONLY: &str = "api_only";
+    pub const EMAIL: &str = "email";
+    pub const EXPIRES_AT: &str = "expires_at";
+    pub const FIRST_NAME: &str = "first_name";
+    pub const ID: &str = "id";
+    pub const LAST_NAME: &str = "last_name";
+    pub const LOCKED: &str = "locked";
+    pub const MARKETO_ID: &str = "marketo_id";
+    pub const REASON: &str = "reason";
+    pub const ROLE_ASSIGNMENT: &str = "role_assignment";
+    pub const ROLE_ID: &str = "role_id";
+    pub const STATUS: &str = "status";
+    pub const USERID: &str = "userid";
+    pub const WORKSPACE_ID: &str = "workspace_id";
+}
+
 /// The schema's attributes and blocks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserModel {
@@ -28,7 +47,7 @@ pub(super) fn schema() -> Schema {
     let assignment = Block::new()
         .description("A role the user holds in a workspace.")
         .attribute(
-            Attribute::new("role_id", Type::Number)
+            Attribute::new(attr::ROLE_ID, Type::Number)
                 .required()
                 .description(
                     "Id of the role: `marketo_api_only_role.<name>.id` or \
@@ -36,7 +55,7 @@ pub(super) fn schema() -> Schema {
                 ),
         )
         .attribute(
-            Attribute::new("workspace_id", Type::Number)
+            Attribute::new(attr::WORKSPACE_ID, Type::Number)
                 .required()
                 .description(
                     "Id of the workspace; `0` is \"AllZones\" (every workspace), which roles such \
@@ -54,12 +73,12 @@ pub(super) fn schema() -> Schema {
                  roles added or removed outside Terraform show up in the next plan.",
             )
             .attribute(
-                Attribute::new("id", Type::String)
+                Attribute::new(attr::ID, Type::String)
                     .computed()
                     .description("The user's `userid`."),
             )
             .attribute(
-                Attribute::new("userid", Type::String)
+                Attribute::new(attr::USERID, Type::String)
                     .optional()
                     .computed()
                     .description(
@@ -69,7 +88,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("email", Type::String)
+                Attribute::new(attr::EMAIL, Type::String)
                     .required()
                     .description(
                         "Email address. API-only users receive no email, so it need not be a \
@@ -77,17 +96,17 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("first_name", Type::String)
+                Attribute::new(attr::FIRST_NAME, Type::String)
                     .required()
                     .description("First name (at most 255 characters)."),
             )
             .attribute(
-                Attribute::new("last_name", Type::String)
+                Attribute::new(attr::LAST_NAME, Type::String)
                     .required()
                     .description("Last name (at most 255 characters)."),
             )
             .attribute(
-                Attribute::new("expires_at", Type::String)
+                Attribute::new(attr::EXPIRES_AT, Type::String)
                     .optional()
                     .description(
                         "When the user's access ends, as an RFC 3339 timestamp in the future \
@@ -97,7 +116,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("reason", Type::String)
+                Attribute::new(attr::REASON, Type::String)
                     .optional()
                     .description(
                         "Why the user exists; sent with the invitation. Marketo never returns it, \
@@ -106,12 +125,12 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("marketo_id", Type::Number)
+                Attribute::new(attr::MARKETO_ID, Type::Number)
                     .computed()
                     .description("Marketo's numeric id of the user."),
             )
             .attribute(
-                Attribute::new("status", Type::String)
+                Attribute::new(attr::STATUS, Type::String)
                     .computed()
                     .description(
                         "`active`, or `pending` for an invitation not yet accepted (instances \
@@ -119,15 +138,17 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("api_only", Type::Bool)
+                Attribute::new(attr::API_ONLY, Type::Bool)
                     .computed()
                     .description("Always `true` for users this resource creates."),
             )
             .attribute(
-                Attribute::new("locked", Type::Bool)
+                Attribute::new(attr::LOCKED, Type::Bool)
                     .computed()
                     .description("Whether Marketo has locked the user's login."),
             )
-            .block(NestedBlock::new("role_assignment", BlockNesting::Set, assignment).items(1, 0)),
+            .block(
+                NestedBlock::new(attr::ROLE_ASSIGNMENT, BlockNesting::Set, assignment).items(1, 0),
+            ),
     )
 }

@@ -1,5 +1,5 @@
-use super::*;
 use super::model::Expiry;
+use super::*;
 use chrono::TimeZone;
 use tfplugin6::Value;
 use tfplugin6::model;

@@ -2,7 +2,7 @@
 //! names the existing service's id in a ready-to-paste `import` block, and with `adopt_existing`
 //! a service that matches the configuration is adopted (its Client ID and Secret included).
 
-use super::{ServiceModel, TYPE_NAME, state_of};
+use super::{ServiceModel, TYPE_NAME, attr, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, ServiceDetail};
@@ -37,7 +37,7 @@ pub(super) async fn on_create_conflict(
         refused(name, Some(&detail))
     }) {
         Ok((state, warnings)) => Failed::adopted(state, warnings),
-        Err(d) => d.at(AttributePath::root("display_name")).into(),
+        Err(d) => d.at(AttributePath::root(attr::DISPLAY_NAME)).into(),
     }
 }
 
@@ -91,7 +91,7 @@ fn refused(name: &str, found: Option<&ServiceDetail>) -> Diagnostic {
             adoption::import_hint(TYPE_NAME, &id),
         ),
     )
-    .at(AttributePath::root("display_name"))
+    .at(AttributePath::root(attr::DISPLAY_NAME))
 }
 
 #[cfg(test)]

@@ -5,6 +5,18 @@ use serde::{Deserialize, Serialize};
 use tfplugin6::model::Attr;
 use tfplugin6::{Attribute, Block, Schema, Type};
 
+/// The attribute names, written here once: the schema below and the resource's diagnostics
+/// (their attribute paths) use these.
+pub mod attr {
+    pub const API_ONLY_USER: &str = "api_only_user";
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_SECRET: &str = "client_secret";
+    pub const DESCRIPTION: &str = "description";
+    pub const DISPLAY_NAME: &str = "display_name";
+    pub const ID: &str = "id";
+    pub const STORE_CLIENT_SECRET: &str = "store_client_secret";
+}
+
 /// The schema's attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceModel {
@@ -59,12 +71,12 @@ pub(super) fn schema() -> Schema {
                  credentials to Terraform as sensitive variables.",
             )
             .attribute(
-                Attribute::new("id", Type::String)
+                Attribute::new(attr::ID, Type::String)
                     .computed()
                     .description("The service's numeric Marketo id, as a string."),
             )
             .attribute(
-                Attribute::new("display_name", Type::String)
+                Attribute::new(attr::DISPLAY_NAME, Type::String)
                     .required()
                     .description(
                         "The name shown in Admin > Integration > LaunchPoint, 1 to 50 \
@@ -73,7 +85,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("description", Type::String)
+                Attribute::new(attr::DESCRIPTION, Type::String)
                     .optional()
                     .description(
                         "A description of at most 255 characters. Omit it for none (an empty \
@@ -81,7 +93,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("api_only_user", Type::String)
+                Attribute::new(attr::API_ONLY_USER, Type::String)
                     .required()
                     .description(
                         "The `userid` of the active API-only user the service logs in as, \
@@ -91,12 +103,12 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("client_id", Type::String)
+                Attribute::new(attr::CLIENT_ID, Type::String)
                     .computed()
                     .description("The Client ID Marketo generated for the service."),
             )
             .attribute(
-                Attribute::new("client_secret", Type::String)
+                Attribute::new(attr::CLIENT_SECRET, Type::String)
                     .computed()
                     .sensitive()
                     .description(
@@ -106,7 +118,7 @@ pub(super) fn schema() -> Schema {
                     ),
             )
             .attribute(
-                Attribute::new("store_client_secret", Type::Bool)
+                Attribute::new(attr::STORE_CLIENT_SECRET, Type::Bool)
                     .optional()
                     .computed()
                     .description(
