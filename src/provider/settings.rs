@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{
+use super::block::{
     CLIENT_ID, CLIENT_SECRET, ENDPOINT, MUNCHKIN_ID, ProviderModel, Setting, conflict_error,
     lookup, setting_error, unknown_error,
 };
