@@ -6,19 +6,15 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
 use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
-use crate::checks::instance::{self, Pair};
-use crate::checks::values::{self, check_at};
-use crate::common::{Shared, api_error, api_error_at, assignments_attr, gone_warning, shown};
-use marketo_client::{
-    self, Client, ErrorKind, FoundUser, InviteUser, MarketoDateTime, RoleWorkspace, UpdateUser,
-};
+use crate::checks::instance::{self};
+use crate::checks::values::{self};
+use crate::common::{Shared, api_error, api_error_at, gone_warning, shown};
+use marketo_client::{self, Client, ErrorKind, FoundUser, InviteUser, RoleWorkspace, UpdateUser};
 use tfplugin6::model::Attr;
-use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
-const TYPE_NAME: &str = "marketo_api_only_user";
 mod adoption;
 mod expiry;
 mod list;
@@ -26,11 +22,11 @@ mod model;
 
 use model::schema;
 pub use model::*;
+mod checks;
+mod state;
 
-/// Longest first or last name accepted (Marketo's user form stops there too).
-const MAX_NAME: usize = 255;
-/// Longest invitation reason accepted.
-const MAX_REASON: usize = 255;
+use checks::{check_config, known_pairs};
+use state::{assignments, expiry_instant, settle, state_of, text, unfinished};
 
 /// The `marketo_api_only_user` resource.
 pub struct ApiOnlyUser {
@@ -42,239 +38,6 @@ impl ApiOnlyUser {
     pub fn new(shared: Arc<Shared>) -> ApiOnlyUser {
         ApiOnlyUser { shared }
     }
-}
-
-/// Every `role_assignment` of a fully known model.
-fn assignments(m: &UserModel) -> BTreeSet<RoleWorkspace> {
-    m.role_assignment
-        .known()
-        .into_iter()
-        .flatten()
-        .filter_map(Assignment::ids)
-        .collect()
-}
-
-/// Checks what is known of a configuration; `now` is when the check runs, for `expires_at`
-/// (checked only when `check_future`).
-fn check_config(config: &UserModel, check_future: bool, now: DateTime<Utc>) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    if let Some(email) = config.email.as_str() {
-        check_at(
-            &mut diags,
-            AttributePath::root(attr::EMAIL),
-            "Invalid email address",
-            values::email(email),
-        );
-    }
-    for (name, value) in [
-        ("first_name", &config.first_name),
-        ("last_name", &config.last_name),
-    ] {
-        if let Some(v) = value.as_str() {
-            check_at(
-                &mut diags,
-                AttributePath::root(name),
-                "Invalid name",
-                values::text(v, MAX_NAME, true),
-            );
-        }
-    }
-    if let Some(v) = config.reason.as_str() {
-        check_at(
-            &mut diags,
-            AttributePath::root(attr::REASON),
-            "Invalid reason",
-            values::text(v, MAX_REASON, false),
-        );
-    }
-    if let Some(userid) = config.userid.as_str() {
-        check_at(
-            &mut diags,
-            AttributePath::root(attr::USERID),
-            "Invalid userid",
-            values::userid(userid),
-        );
-    }
-    if let Some(expiry) = config.expires_at.known() {
-        check_at(
-            &mut diags,
-            AttributePath::root(attr::EXPIRES_AT),
-            "Invalid expires_at",
-            expiry.check(check_future.then_some(now)),
-        );
-    }
-    check_assignment_ids(&mut diags, config);
-    diags
-}
-
-/// The `role_assignment` ids: whole numbers from 0 to 2^31-1 (Marketo's ids are 32-bit), each
-/// refused at its path, `role_assignment[<n>].role_id` (n counts the blocks in the order
-/// Terraform sends the set).
-fn check_assignment_ids(diags: &mut Diagnostics, config: &UserModel) {
-    for (n, element) in config
-        .role_assignment
-        .known()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        for (attr, v) in [
-            ("role_id", &element.role_id),
-            ("workspace_id", &element.workspace_id),
-        ] {
-            let shown = match v {
-                Attr::Unknown => continue,
-                Attr::Null => "null".to_string(),
-                Attr::Known(n) => n.to_string(),
-            };
-            if v.known().is_some_and(|n| whole_id(n).is_some()) {
-                continue;
-            }
-            let path = format!("role_assignment[{n}].{attr}");
-            diags.push(
-                Diagnostic::error(
-                    format!("Invalid {path}"),
-                    format!(
-                        "`{path}` is {shown}: a Marketo id is a whole number from 0 to \
-                         2147483647. Refer to an id Marketo gave, such as \
-                         marketo_api_only_role.<name>.id or data.marketo_role.<name>.id."
-                    ),
-                )
-                .at(AttributePath::root(attr::ROLE_ASSIGNMENT)),
-            );
-        }
-    }
-}
-
-/// The `role_assignment` blocks whose ids are known and valid, counted as validate counts them.
-fn known_pairs(config: &UserModel) -> Vec<Pair> {
-    config
-        .role_assignment
-        .known()
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter_map(|(index, a)| {
-            Some(Pair {
-                index,
-                role_id: whole_id(a.role_id.known()?)?,
-                workspace_id: whole_id(a.workspace_id.known()?)?,
-            })
-        })
-        .collect()
-}
-
-/// A number that is a Marketo id: whole, from 0 to 2^31-1.
-fn whole_id(n: &Number) -> Option<i64> {
-    let f = n.as_f64();
-    if f >= 0.0 && f.fract() == 0.0 && f < 2_147_483_648.0 {
-        n.as_i64()
-    } else {
-        None
-    }
-}
-
-/// The state of a user as Marketo has it, keeping from `prior` what Marketo never returns.
-async fn state_of(
-    client: &Client,
-    found: &FoundUser,
-    prior: &UserModel,
-) -> Result<UserModel, marketo_client::Error> {
-    let (userid, email, first, last, id, expires, status, api_only, locked, roles) = match found {
-        FoundUser::Active(u) => (
-            &u.userid,
-            &u.email_address,
-            &u.first_name,
-            &u.last_name,
-            u.id,
-            u.expires_at.as_ref(),
-            "active",
-            u.api_only,
-            u.is_locked,
-            assignments_attr(u.user_role_workspaces.iter().map(|r| r.ids())),
-        ),
-        FoundUser::Pending(u) => {
-            // An invitation carries no roles: ask for them, keeping the prior ones if Marketo
-            // will not say for a pending user.
-            let roles = match client.get_user_roles(&u.userid).await {
-                Ok(list) if !list.is_empty() => assignments_attr(list.iter().map(|r| r.ids())),
-                Ok(_) => prior.role_assignment.clone(),
-                Err(e) if e.kind() == ErrorKind::NotFound => prior.role_assignment.clone(),
-                Err(e) => return Err(e),
-            };
-            (
-                &u.userid,
-                &u.email_address,
-                &u.first_name,
-                &u.last_name,
-                u.id,
-                u.expires_at.as_ref(),
-                "pending",
-                true,
-                false,
-                roles,
-            )
-        }
-    };
-    Ok(UserModel {
-        id: Attr::Known(userid.clone()),
-        userid: Attr::Known(userid.clone()),
-        email: Attr::Known(email.clone()),
-        first_name: Attr::Known(first.clone()),
-        last_name: Attr::Known(last.clone()),
-        expires_at: Expiry::for_state(expires, &prior.expires_at),
-        reason: prior.reason.clone(),
-        marketo_id: Attr::Known(id),
-        status: Attr::Known(status.to_string()),
-        api_only: Attr::Known(api_only),
-        locked: Attr::Known(locked),
-        role_assignment: roles,
-    })
-}
-
-/// A failed create whose invitation Marketo accepted: the user exists, so the state records it
-/// (Terraform marks it tainted) under `key`, its userid or the email it is found by, with what the
-/// configuration says of it. `marketo_id` stays null until a read finds the user.
-fn unfinished(
-    config: &UserModel,
-    key: &str,
-    diagnostics: impl Into<Diagnostics>,
-) -> Failed<UserModel> {
-    let state = UserModel {
-        id: Attr::Known(key.to_string()),
-        userid: Attr::Known(key.to_string()),
-        marketo_id: Attr::Null,
-        status: Attr::Null,
-        locked: Attr::Null,
-        api_only: Attr::Known(true),
-        ..config.clone()
-    };
-    Failed::with_state(diagnostics, state)
-}
-
-/// The instant of the configured `expires_at`, for Marketo. [`Expiry::check`] refused a
-/// malformed one at validate, plan and again at apply before this write, so the error here only
-/// says so should a value reach a write unchecked.
-fn expiry_instant(config: &UserModel) -> Result<Option<MarketoDateTime>, Diagnostic> {
-    config
-        .expires_at
-        .known()
-        .map(|e| e.instant().cloned())
-        .transpose()
-        .map_err(|e| {
-            Diagnostic::error("Invalid expires_at", e).at(AttributePath::root(attr::EXPIRES_AT))
-        })
-}
-
-/// The state after a create or update: Marketo's view, with `reason` from the configuration.
-async fn settle(
-    client: &Client,
-    found: &FoundUser,
-    config: &UserModel,
-) -> Result<UserModel, Diagnostic> {
-    state_of(client, found, config)
-        .await
-        .map_err(|e| api_error(&format!("reading the user \"{}\"", found.userid()), &e))
 }
 
 /// The error of a user Marketo will not delete because it owns a custom service (611). A
@@ -296,10 +59,6 @@ fn owns_a_service(userid: &str, held_by: &str, e: &marketo_client::Error) -> Dia
              or keep the user and stop managing it here: terraform state rm {TYPE_NAME}.<name>."
         ),
     )
-}
-
-fn text(v: &Attr<String>) -> Option<String> {
-    v.known().cloned()
 }
 
 #[async_trait]

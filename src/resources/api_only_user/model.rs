@@ -7,6 +7,9 @@ pub use crate::common::Assignment;
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{Attribute, Block, BlockNesting, NestedBlock, Schema, Type};
 
+/// The resource type.
+pub const TYPE_NAME: &str = "marketo_api_only_user";
+
 /// The attribute names, written here once: the schema below and the resource's diagnostics
 /// (their attribute paths) use these.
 pub mod attr {

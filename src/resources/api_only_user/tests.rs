@@ -1,6 +1,10 @@
+use super::checks::check_config;
 use super::model::Expiry;
 use super::*;
+use crate::common::assignments_attr;
 use chrono::TimeZone;
+use chrono::{DateTime, Utc};
+use marketo_client::MarketoDateTime;
 use tfplugin6::Value;
 use tfplugin6::model;
 
