@@ -109,6 +109,11 @@ pub fn assignment_problems(
 }
 
 /// Checks a user's role assignments against the instance (see [`assignment_problems`]).
+///
+/// A role this provider process made itself ([`Lists::note_made_role`]) is trusted to exist
+/// without a list: during an apply, the users planned again with the ids of roles made a moment
+/// before would otherwise each re-read the list. A list is read again only when the kept copy is
+/// what finds the problem, and only that list (issue 16: an apply at its call floor).
 pub async fn check_assignments(shared: &Shared, ctx: &Context, pairs: &[Pair]) -> Diagnostics {
     if pairs.is_empty() {
         return Diagnostics::new();
@@ -117,20 +122,43 @@ pub async fn check_assignments(shared: &Shared, ctx: &Context, pairs: &[Pair]) -
         return Diagnostics::new();
     };
     let lists = &shared.lists;
-    let mut fresh = false;
+    let made = lists.made_roles();
+    let unvouched: Vec<Pair> = pairs
+        .iter()
+        .filter(|p| !made.contains(&p.role_id))
+        .copied()
+        .collect();
+    let (mut fresh_roles, mut fresh_workspaces) = (false, false);
     loop {
-        let roles = lists.roles(&client, fresh).await;
-        let workspaces = lists.workspaces(&client, fresh).await;
-        let diags = assignment_problems(
+        let roles = if unvouched.is_empty() {
+            None
+        } else {
+            lists.roles(&client, fresh_roles).await
+        };
+        let workspaces = lists.workspaces(&client, fresh_workspaces).await;
+        let role_problems =
+            assignment_problems(roles.as_ref().map(|g| g.items.as_slice()), None, &unvouched);
+        let workspace_problems =
+            assignment_problems(None, workspaces.as_ref().map(|g| g.items.as_slice()), pairs);
+        let again_roles = !role_problems.is_empty() && roles.as_ref().is_some_and(|g| g.kept);
+        let again_workspaces =
+            !workspace_problems.is_empty() && workspaces.as_ref().is_some_and(|g| g.kept);
+        if again_roles || again_workspaces {
+            fresh_roles |= again_roles;
+            fresh_workspaces |= again_workspaces;
+            continue;
+        }
+        // One pass in the blocks' order, as the checks have always reported them.
+        return assignment_problems(
             roles.as_ref().map(|g| g.items.as_slice()),
             workspaces.as_ref().map(|g| g.items.as_slice()),
             pairs,
-        );
-        let kept = roles.is_some_and(|g| g.kept) || workspaces.is_some_and(|g| g.kept);
-        if diags.is_empty() || fresh || !kept {
-            return diags;
-        }
-        fresh = true;
+        )
+        .into_iter()
+        .filter(|d| {
+            role_problems.iter().any(|r| r == d) || workspace_problems.iter().any(|w| w == d)
+        })
+        .collect();
     }
 }
 
@@ -441,11 +469,31 @@ mod tests {
             .unwrap();
         let d = check_assignments(&shared, &ctx, &[pair(0, made.role.id, 1)]).await;
         assert!(d.is_empty(), "{d}");
-        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (2, 2));
+        // Only the list at fault is read again (issue 16: the workspaces were fine).
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (2, 1));
         // A real problem is still one after the fresh look.
         let d = check_assignments(&shared, &ctx, &[pair(0, 9999, 1)]).await;
         assert_eq!(d.len(), 1, "{d}");
-        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 3));
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 1));
+        // A workspace missing from the kept list is looked for in a fresh one, and only there.
+        let d = check_assignments(&shared, &ctx, &[pair(0, 2, 4242)]).await;
+        assert_eq!(d.len(), 1, "{d}");
+        assert!(d.to_string().contains("No such workspace"), "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 2));
+
+        // A role this process made is trusted: no list is read for it, even one it is not in.
+        let mine = client
+            .create_role(&marketo_client::NewRole {
+                name: "Made Here".into(),
+                description: None,
+                permissions: Vec::new(),
+            })
+            .await
+            .unwrap();
+        shared.lists.note_made_role(mine.role.id);
+        let d = check_assignments(&shared, &ctx, &[pair(0, mine.role.id, 1)]).await;
+        assert!(d.is_empty(), "{d}");
+        assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 2));
 
         // Names: the role just made clashes regardless of case, not with itself.
         let d = check_unique_name(&shared, &ctx, UniqueName::Role, "MADE LATER", None).await;

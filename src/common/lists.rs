@@ -18,6 +18,8 @@ pub struct Lists {
     roles: Slot<Role>,
     workspaces: Slot<Workspace>,
     services: Slot<Service>,
+    /// The ids of the roles this process made: they exist, whatever a list read before says.
+    made_roles: std::sync::Mutex<Vec<i64>>,
 }
 
 /// A list, and whether it was kept from an earlier fetch.
@@ -51,6 +53,23 @@ where
 }
 
 impl Lists {
+    /// Records a role this process has just made.
+    pub fn note_made_role(&self, id: i64) {
+        let mut made = self
+            .made_roles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        made.push(id);
+    }
+
+    /// The ids of the roles this process made.
+    pub fn made_roles(&self) -> Vec<i64> {
+        self.made_roles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
     pub async fn roles(&self, client: &Client, fresh: bool) -> Option<Got<Role>> {
         get(&self.roles, fresh, "roles", || client.list_roles()).await
     }

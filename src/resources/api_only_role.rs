@@ -359,7 +359,10 @@ impl CrudResource for ApiOnlyRole {
             permissions: permission_names(&desired.permissions),
         };
         match client.create_role(&role).await {
-            Ok(detail) => Ok(state_of(&detail, Some(desired))),
+            Ok(detail) => {
+                self.shared.lists.note_made_role(detail.role.id);
+                Ok(state_of(&detail, Some(desired)))
+            }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(adoption::on_create_conflict(
                 client,
                 self.shared.adopt_existing(),
