@@ -28,6 +28,9 @@ pub struct Pair {
     pub workspace_id: i64,
 }
 
+/// Workspace 0, "AllZones": every workspace, on every instance.
+const ALL_ZONES: i64 = 0;
+
 /// At most this many existing objects are listed in a diagnostic.
 const LISTED: usize = 20;
 
@@ -114,6 +117,7 @@ pub fn assignment_problems(
 /// without a list: during an apply, the users planned again with the ids of roles made a moment
 /// before would otherwise each re-read the list. A list is read again only when the kept copy is
 /// what finds the problem, and only that list (issue 16: an apply at its call floor).
+/// Workspace 0 needs no list either: every instance has it.
 pub async fn check_assignments(shared: &Shared, ctx: &Context, pairs: &[Pair]) -> Diagnostics {
     if pairs.is_empty() {
         return Diagnostics::new();
@@ -135,7 +139,12 @@ pub async fn check_assignments(shared: &Shared, ctx: &Context, pairs: &[Pair]) -
         } else {
             lists.roles(&client, fresh_roles).await
         };
-        let workspaces = lists.workspaces(&client, fresh_workspaces).await;
+        // Workspace 0 ("AllZones", every workspace) is on every instance: no list is read for it.
+        let workspaces = if pairs.iter().all(|p| p.workspace_id == ALL_ZONES) {
+            None
+        } else {
+            lists.workspaces(&client, fresh_workspaces).await
+        };
         let role_problems =
             assignment_problems(roles.as_ref().map(|g| g.items.as_slice()), None, &unvouched);
         let workspace_problems =
@@ -494,6 +503,11 @@ mod tests {
         let d = check_assignments(&shared, &ctx, &[pair(0, mine.role.id, 1)]).await;
         assert!(d.is_empty(), "{d}");
         assert_eq!((calls(&log, roles), calls(&log, workspaces)), (3, 2));
+        // ... and in workspace 0, no list at all.
+        let d = check_assignments(&shared, &ctx, &[pair(0, mine.role.id, 0)]).await;
+        assert!(d.is_empty(), "{d}");
+        let listed_before = (calls(&log, roles), calls(&log, workspaces));
+        assert_eq!(listed_before, (3, 2));
 
         // Names: the role just made clashes regardless of case, not with itself.
         let d = check_unique_name(&shared, &ctx, UniqueName::Role, "MADE LATER", None).await;
