@@ -79,6 +79,8 @@ struct Inner {
     gate: Gate,
     budget: SharedBudget,
     token: Mutex<Option<CachedToken>>,
+    /// The `scope` of the last token fetched: the API-only user the client logs in as.
+    identity: std::sync::Mutex<Option<String>>,
     quota: std::sync::Mutex<Option<QuotaStop>>,
     generation: AtomicU64,
     counters: Counters,
@@ -133,12 +135,18 @@ pub(crate) struct Call {
 }
 
 const BASE: [&str; 3] = ["userservice", "management", "v1"];
+/// The base of Marketo's REST APIs (of which the client reads the Usage API).
+const REST_BASE: [&str; 2] = ["rest", "v1"];
 
 impl Call {
     fn new(method: Method, tail: &[&str], missing: Missing) -> Self {
+        Call::under(&BASE, method, tail, missing)
+    }
+
+    fn under(base: &[&str], method: Method, tail: &[&str], missing: Missing) -> Self {
         Call {
             method,
-            segments: BASE
+            segments: base
                 .iter()
                 .chain(tail.iter())
                 .map(|s| (*s).to_owned())
@@ -147,6 +155,11 @@ impl Call {
             body: None,
             missing,
         }
+    }
+
+    /// A GET under `/rest/v1/` rather than the User Management API's base.
+    pub(crate) fn rest_get(tail: &[&str], missing: Missing) -> Self {
+        Call::under(&REST_BASE, Method::GET, tail, missing)
     }
 
     pub(crate) fn get(tail: &[&str], missing: Missing) -> Self {
@@ -197,6 +210,7 @@ impl Client {
                     config.rate_limit,
                 ),
                 token: Mutex::new(None),
+                identity: std::sync::Mutex::new(None),
                 quota: std::sync::Mutex::new(None),
                 generation: AtomicU64::new(0),
                 counters: Counters::default(),

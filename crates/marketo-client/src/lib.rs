@@ -1,6 +1,6 @@
-//! A client for Marketo Engage's User Management API, the Identity endpoint, and the role and
-//! LaunchPoint service endpoints of `docs/guides/admin-endpoints.md`. It knows nothing of
-//! Terraform.
+//! A client for Marketo Engage's User Management API, the Identity endpoint, the Usage API
+//! (`/rest/v1/stats/...`), and the role and LaunchPoint service endpoints of
+//! `docs/guides/admin-endpoints.md`. It knows nothing of Terraform.
 //!
 //! # Reliability rules
 //!
@@ -42,6 +42,7 @@ mod secret;
 mod services;
 mod trust;
 mod types;
+mod usage;
 mod users;
 
 pub use client::{Client, ClientMetrics, fetch_token, parse_retry_after};
@@ -51,9 +52,9 @@ pub use error::{Error, ErrorKind, Transport, escape_controls};
 pub use secret::Secret;
 pub use trust::{TrustError, TrustRoot, load_pem_dir, load_pem_file};
 pub use types::{
-    FoundUser, InviteUser, InvitedUser, NewRole, NewService, Role, RoleDetail, RoleUpdate,
-    RoleWorkspace, Service, ServiceDetail, ServiceUpdate, TokenInfo, UpdateUser, User,
-    UserRoleWorkspace, UserSummary, Workspace,
+    ErrorCount, ErrorDay, FoundUser, InviteUser, InvitedUser, NewRole, NewService, Role,
+    RoleDetail, RoleUpdate, RoleWorkspace, Service, ServiceDetail, ServiceUpdate, TokenInfo,
+    UpdateUser, UsageDay, User, UserCount, UserRoleWorkspace, UserSummary, Workspace,
 };
 
 /// What a name designates among some items, by [`find_by_name`].

@@ -1,5 +1,5 @@
-//! Request and response bodies, with the field names of `swagger-user.json` and
-//! `docs/guides/admin-endpoints.md`. Responses are read leniently: missing optional fields
+//! Request and response bodies, with the field names of `swagger-user.json`, of the Usage API
+//! (`swagger-mapi.json`'s `UsageData` and `ErrorsData`) and of `docs/guides/admin-endpoints.md`. Responses are read leniently: missing optional fields
 //! default, both spellings Marketo's docs use are accepted (`userid`/`userId`,
 //! `isHidden`/`hidden`, `isOnlyAllZones`/`onlyAllZones`), and `subscriptionId` may be a string or
 //! a number.
@@ -35,6 +35,13 @@ fn string_or_number<'de, D: Deserializer<'de>>(
         Some(Raw::F(f)) => Some(f.to_string()),
         Some(Raw::B(b)) => Some(b.to_string()),
     })
+}
+
+/// [`string_or_number`], with `null` read as an empty string.
+fn string_or_number_or_empty<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    Ok(string_or_number(deserializer)?.unwrap_or_default())
 }
 
 /// A role-workspace pair to assign or remove (`UserRoleWorkspaceId`).
@@ -416,6 +423,61 @@ pub struct ServiceUpdate {
     pub description: Option<String>,
 }
 
+/// One day of the Usage API (`UsageData`): the API calls made on a Marketo day (midnight to
+/// midnight US Central time), in total and per API-only user.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageDay {
+    /// The day, as Marketo writes it (`YYYY-MM-DD`).
+    pub date: String,
+    /// Calls that day.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub total: u64,
+    /// Calls per API-only user.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub users: Vec<UserCount>,
+}
+
+/// One API-only user's calls on a day (`UserCount`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserCount {
+    /// The API-only user: its email, the `scope` of its tokens (see
+    /// [`Client::identity_email`](crate::Client::identity_email)).
+    #[serde(rename = "userId", default, deserialize_with = "null_as_default")]
+    pub user_id: String,
+    /// Its calls that day.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub count: u64,
+}
+
+/// One day of the Usage API's errors (`ErrorsData`): the error answers of a Marketo day, in total
+/// and per error code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDay {
+    /// The day, as Marketo writes it (`YYYY-MM-DD`).
+    pub date: String,
+    /// Error answers that day.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub total: u64,
+    /// Error answers per code.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub errors: Vec<ErrorCount>,
+}
+
+/// The answers with one error code on a day (`ErrorCount`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorCount {
+    /// The Marketo error code, e.g. `"606"` (Marketo sends a string; a number is read too).
+    #[serde(
+        rename = "errorCode",
+        default,
+        deserialize_with = "string_or_number_or_empty"
+    )]
+    pub error_code: String,
+    /// Answers with it that day.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub count: u64,
+}
+
 /// An Identity token (`ResponseOfIdentity`).
 #[derive(Clone, Debug)]
 pub struct TokenInfo {
@@ -423,7 +485,8 @@ pub struct TokenInfo {
     pub token: Secret,
     /// Seconds of life left when it was issued.
     pub expires_in: u64,
-    /// The owning API-only user's userid.
+    /// The owning API-only user's userid (Marketo: its email), under which the Usage API counts
+    /// the calls made with the token.
     pub scope: String,
 }
 

@@ -59,7 +59,7 @@ impl Client {
         let call = Call::post(&["users", "invite.json"], Some(body), Missing::Endpoint);
         let invite = invite.clone();
         let _: Value = self
-            .create(call, "invite response", move |this| {
+            .guarded_write(call, "invite response", move |this| {
                 let invite = invite.clone();
                 async move {
                     Ok(if this.invitation_exists(&invite).await? {
@@ -143,33 +143,7 @@ impl Client {
         userid: &str,
         roles: &[RoleWorkspace],
     ) -> Result<Vec<UserRoleWorkspace>, Error> {
-        let call = Call::post(
-            &["users", userid, "roles", "create.json"],
-            Some(self.role_body(roles)),
-            Missing::Object,
-        );
-        let userid_owned = userid.to_owned();
-        let wanted = roles.to_vec();
-        let list: Option<Vec<UserRoleWorkspace>> = self
-            .create(call, "user role list", move |this| {
-                let userid = userid_owned.clone();
-                let wanted = wanted.clone();
-                async move {
-                    let current = this.get_user_roles(&userid).await?;
-                    let missing: Vec<RoleWorkspace> = wanted
-                        .iter()
-                        .filter(|w| !current.iter().any(|c| c.ids() == **w))
-                        .copied()
-                        .collect();
-                    Ok(if missing.is_empty() {
-                        Lookup::Found(Some(current))
-                    } else {
-                        Lookup::Resend(Some(this.role_body(&missing)))
-                    })
-                }
-            })
-            .await?;
-        Ok(list.unwrap_or_default())
+        self.user_roles_call(PairsOp::Add, userid, roles).await
     }
 
     /// Removes role-workspace pairs (`users/{userid}/roles/delete.json`) and returns the remaining
@@ -179,28 +153,38 @@ impl Client {
         userid: &str,
         roles: &[RoleWorkspace],
     ) -> Result<Vec<UserRoleWorkspace>, Error> {
+        self.user_roles_call(PairsOp::Remove, userid, roles).await
+    }
+
+    /// One change to a user's role-workspace pairs, through [`Client::guarded_write`]: Marketo does
+    /// not say whether adding a pair already held, or removing one no longer held, is refused, so
+    /// after an ambiguous failure the call is not resent as it was. The user's list is re-read and
+    /// the call resent with only the pairs `op` still has to change, or not at all (the list read
+    /// is then the answer).
+    async fn user_roles_call(
+        &self,
+        op: PairsOp,
+        userid: &str,
+        roles: &[RoleWorkspace],
+    ) -> Result<Vec<UserRoleWorkspace>, Error> {
         let call = Call::post(
-            &["users", userid, "roles", "delete.json"],
+            &["users", userid, "roles", op.endpoint()],
             Some(self.role_body(roles)),
             Missing::Object,
         );
         let userid_owned = userid.to_owned();
-        let unwanted = roles.to_vec();
+        let asked = roles.to_vec();
         let list: Option<Vec<UserRoleWorkspace>> = self
-            .create(call, "user role list", move |this| {
+            .guarded_write(call, "user role list", move |this| {
                 let userid = userid_owned.clone();
-                let unwanted = unwanted.clone();
+                let asked = asked.clone();
                 async move {
                     let current = this.get_user_roles(&userid).await?;
-                    let still: Vec<RoleWorkspace> = unwanted
-                        .iter()
-                        .filter(|w| current.iter().any(|c| c.ids() == **w))
-                        .copied()
-                        .collect();
-                    Ok(if still.is_empty() {
+                    let pending = op.pending(&asked, &current);
+                    Ok(if pending.is_empty() {
                         Lookup::Found(Some(current))
                     } else {
-                        Lookup::Resend(Some(this.role_body(&still)))
+                        Lookup::Resend(Some(this.role_body(&pending)))
                     })
                 }
             })
@@ -249,5 +233,68 @@ impl Client {
             }
         }
         Ok(None)
+    }
+}
+
+/// Which change [`Client::user_roles_call`] makes to a user's role-workspace pairs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PairsOp {
+    /// `roles/create.json`: the user comes to hold the pairs.
+    Add,
+    /// `roles/delete.json`: the user stops holding them.
+    Remove,
+}
+
+impl PairsOp {
+    /// The endpoint's last path segment.
+    fn endpoint(self) -> &'static str {
+        match self {
+            PairsOp::Add => "create.json",
+            PairsOp::Remove => "delete.json",
+        }
+    }
+
+    /// The pairs of `asked` still to send, given the pairs the user holds: for an add those not
+    /// held yet, for a removal those still held.
+    fn pending(self, asked: &[RoleWorkspace], current: &[UserRoleWorkspace]) -> Vec<RoleWorkspace> {
+        asked
+            .iter()
+            .filter(|w| current.iter().any(|c| c.ids() == **w) == (self == PairsOp::Remove))
+            .copied()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(role: i64, ws: i64) -> RoleWorkspace {
+        RoleWorkspace {
+            access_role_id: role,
+            workspace_id: ws,
+        }
+    }
+
+    fn held(role: i64, ws: i64) -> UserRoleWorkspace {
+        UserRoleWorkspace {
+            access_role_id: role,
+            access_role_name: None,
+            workspace_id: ws,
+            workspace_name: None,
+        }
+    }
+
+    #[test]
+    fn an_add_resends_what_is_missing_and_a_removal_what_is_still_held() {
+        let asked = [pair(2, 1), pair(24, 1), pair(24, 0)];
+        let current = [held(2, 1), held(24, 0), held(101, 0)];
+        assert_eq!(PairsOp::Add.pending(&asked, &current), vec![pair(24, 1)]);
+        assert_eq!(
+            PairsOp::Remove.pending(&asked, &current),
+            vec![pair(2, 1), pair(24, 0)]
+        );
+        assert_eq!(PairsOp::Add.endpoint(), "create.json");
+        assert_eq!(PairsOp::Remove.endpoint(), "delete.json");
     }
 }

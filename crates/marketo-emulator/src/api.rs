@@ -65,6 +65,18 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, 611, message)
     }
 
+    /// The answer under `/rest/`, Marketo's REST convention: HTTP 200 with `success: false` and the
+    /// code as a string in the envelope (see [`rest_envelope`]).
+    pub fn into_rest_response(self) -> Response {
+        let errors = vec![RestErrorOut {
+            code: self.code.to_string(),
+            message: self.message,
+        }];
+        let mut resp = ok(&rest_envelope::<()>(errors, Vec::new()));
+        resp.extensions_mut().insert(MarketoCode(self.code));
+        resp
+    }
+
     pub fn into_response(self) -> Response {
         let body = serde_json::json!({
             "errors": [{ "code": self.code, "message": self.message }]
@@ -96,6 +108,56 @@ pub(crate) fn ok<T: Serialize>(body: &T) -> Response {
 /// 200 with the literal body `true`, as Marketo answers invite and delete calls.
 pub(crate) fn ok_true() -> Response {
     ok(&true)
+}
+
+/// An item of a REST answer's `errors`: Marketo's `Error` of the REST APIs, whose code is a string.
+#[derive(Debug, Serialize)]
+pub(crate) struct RestErrorOut {
+    pub code: String,
+    pub message: String,
+}
+
+/// An item of a REST answer's `warnings` (`Warning`: an integer code and a message); the emulator
+/// has none to give.
+#[derive(Debug, Serialize)]
+pub(crate) struct WarningOut {
+    pub code: i32,
+    pub message: String,
+}
+
+/// The envelope of every answer under `/rest/` (the Usage API's `ResponseOfUsageData` and
+/// `ResponseOfErrorsData`): `requestId`, `success`, `errors`, `warnings` and `result`, all always
+/// present, as the Swagger requires (`errors` empty on success, `result` empty on failure).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RestEnvelope<T> {
+    pub request_id: String,
+    pub success: bool,
+    pub errors: Vec<RestErrorOut>,
+    pub warnings: Vec<WarningOut>,
+    pub result: Vec<T>,
+}
+
+/// A request id in Marketo's style: `<hex>#<hex>`, different for every answer.
+fn request_id() -> String {
+    let millis = chrono::Utc::now().timestamp_millis();
+    format!("{:04x}#{millis:x}", rand::random::<u16>())
+}
+
+/// A REST envelope: a success when `errors` is empty.
+pub(crate) fn rest_envelope<T>(errors: Vec<RestErrorOut>, result: Vec<T>) -> RestEnvelope<T> {
+    RestEnvelope {
+        request_id: request_id(),
+        success: errors.is_empty(),
+        errors,
+        warnings: Vec::new(),
+        result,
+    }
+}
+
+/// 200 with a successful REST envelope around `result`.
+pub(crate) fn rest_ok<T: Serialize>(result: Vec<T>) -> Response {
+    ok(&rest_envelope(Vec::new(), result))
 }
 
 #[derive(Debug, Serialize)]

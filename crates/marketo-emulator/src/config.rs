@@ -76,7 +76,7 @@ pub struct Limits {
     pub rate_limit: Option<RateLimit>,
     /// Calls in flight at once (615 beyond it).
     pub concurrency: Option<u32>,
-    /// Calls per day, reset at midnight US Central Standard Time (607 beyond it).
+    /// Calls per day, reset at midnight US Central time, daylight time included (607 beyond it).
     pub daily_quota: Option<u64>,
 }
 

@@ -1,6 +1,7 @@
 //! `marketo-emulator`: a stateful stand-in for a Marketo Engage instance's admin surface.
 //!
-//! It serves Marketo's published Identity endpoint and the twelve User Management operations, plus the
+//! It serves Marketo's published Identity endpoint, the twelve User Management operations and the four
+//! Usage API operations (`/rest/v1/stats/...`, counting every API call per day and API user), plus the
 //! role and LaunchPoint custom-service endpoints this project defines (see
 //! `docs/guides/admin-endpoints.md`), with Marketo's limits, seeded fault injection and optional
 //! durable state. The provider's tests start it
@@ -24,6 +25,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod api;
+mod calendar;
 mod config;
 mod error;
 mod faults;
@@ -36,6 +38,7 @@ mod persist;
 mod server;
 mod tls;
 mod tokens;
+mod usage;
 mod util;
 
 pub use config::{

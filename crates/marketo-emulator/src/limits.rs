@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::api::ApiError;
 use crate::config::Limits;
@@ -39,9 +39,9 @@ impl Drop for Slot {
     }
 }
 
-/// Marketo's day ends at midnight US Central Standard Time (UTC-6).
+/// The quota's day: Marketo's, which ends at midnight US Central time.
 fn quota_day() -> NaiveDate {
-    (Utc::now() - chrono::Duration::hours(6)).date_naive()
+    crate::calendar::today()
 }
 
 impl Limiter {

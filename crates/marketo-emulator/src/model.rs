@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use marketo_date::format_answer;
 
+use crate::usage::Usage;
+
 /// Version of the state file format: 2 since "Access Users" is grantable (version 1 files are
 /// upgraded on load, see [`State::upgrade`]).
 pub(crate) const STATE_VERSION: u32 = 2;
@@ -169,6 +171,9 @@ pub(crate) struct State {
     pub roles: BTreeMap<i32, RoleRec>,
     pub workspaces: BTreeMap<i32, WorkspaceRec>,
     pub services: BTreeMap<i32, ServiceRec>,
+    /// The Usage API's counts (absent from files written before them: none).
+    #[serde(default)]
+    pub usage: Usage,
 }
 
 impl State {
@@ -292,6 +297,7 @@ impl State {
             roles,
             workspaces,
             services,
+            usage: Usage::default(),
         }
     }
 

@@ -93,6 +93,31 @@ mod tests {
         assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"{not json"[..]));
     }
 
+    /// A file written before the Usage API's counts loads with none; one with counts keeps them.
+    #[test]
+    fn files_without_usage_counts_load() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temp dir");
+        };
+        let path = dir.path().join("state.json");
+        let mut s = State::seed("id", "secret", Utc::now());
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        s.usage.count_call(today, "a@b.com");
+        let mut v = serde_json::to_value(&s).unwrap();
+        assert!(fs::write(&path, v.to_string()).is_ok());
+        let Ok(Some(back)) = load(&path) else {
+            panic!("a file with counts loads");
+        };
+        assert_eq!(back.usage, s.usage);
+        assert_ne!(back.usage, crate::usage::Usage::default());
+        v.as_object_mut().map(|o| o.remove("usage"));
+        assert!(fs::write(&path, v.to_string()).is_ok());
+        let Ok(Some(back)) = load(&path) else {
+            panic!("a file without counts loads");
+        };
+        assert_eq!(back.usage, crate::usage::Usage::default());
+    }
+
     /// A version 1 file (no "Access Users" anywhere) still lets its admin service manage users.
     #[test]
     fn version_1_files_get_access_users() {

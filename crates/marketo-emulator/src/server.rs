@@ -119,6 +119,7 @@ impl Emulator {
             ims: config.ims,
             token_ttl: config.token_ttl,
             log,
+            usage_unsaved: std::sync::atomic::AtomicBool::new(false),
         });
         let router = Router::new()
             .fallback(http::dispatch)
@@ -275,9 +276,13 @@ impl EmulatorHandle {
         lock(&self.app.tokens).expire_all(std::time::Instant::now());
     }
 
-    /// Stops accepting connections, lets calls in flight finish (up to five seconds) and stops.
+    /// Stops accepting connections, lets calls in flight finish (up to five seconds) and stops. With
+    /// a state file, the Usage API's counts made since the last write are then written to it.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+        if let Err(e) = self.app.save_usage() {
+            eprintln!("marketo-emulator: the usage counts could not be saved: {e}");
+        }
     }
 }

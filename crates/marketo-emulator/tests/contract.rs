@@ -1,5 +1,5 @@
 //! The contract: every answer of a published operation is checked against `contract/marketo-api.contract`,
-//! the facts of Adobe's Swagger files for Marketo's User Management and Identity APIs, kept in this
+//! the facts of Adobe's Swagger files for Marketo's User Management, Identity and Usage APIs, kept in this
 //! repository (its header describes the format; `contract/spec.rs` parses it). A small validator (types,
 //! `required`, `enum`, type references, int32 ranges, and no undeclared properties) does the checking.
 
@@ -50,7 +50,7 @@ fn operation(method: &str, path: &str) -> Option<&'static Op> {
 }
 
 /// The folders the published operations live in, one per API: the paths' common prefix up to its last
-/// `/` (`/userservice/management/v1/users/` and `/identity/oauth/`).
+/// `/` (`/userservice/management/v1/users/`, `/identity/oauth/` and `/rest/v1/stats/`).
 fn published_prefixes(c: &Contract) -> BTreeSet<String> {
     let apis: BTreeSet<&str> = c.ops.iter().map(|o| o.api.as_str()).collect();
     apis.into_iter()
@@ -143,13 +143,48 @@ pub fn validate(c: &Contract, ty: &Ty, value: &Value, at: &str) -> Result<(), St
     }
 }
 
+/// Whether `op` answers in the REST envelope: its answer is an object type with a `success` property.
+fn is_rest(c: &Contract, op: &Op) -> bool {
+    matches!(&op.answer, Answer::Json(Ty::Object(name))
+        if c.types.get(name).is_some_and(|t| t.prop("success").is_some()))
+}
+
+/// Whether `body` is a REST failure: an object with `success: false` and a non-empty `errors`.
+fn is_rest_failure(body: &str) -> bool {
+    serde_json::from_str::<Value>(body).is_ok_and(|v| {
+        v["success"] == json!(false) && v["errors"].as_array().is_some_and(|e| !e.is_empty())
+    })
+}
+
+/// A REST operation's answer: HTTP 200 always, the envelope of its type, and `success` telling the
+/// truth (true without errors, false with some).
+fn rest_answer(c: &Contract, ty: &Ty, status: u16, body: &str) -> Result<(), String> {
+    if status != 200 {
+        return Err(format!(
+            "a REST operation answered HTTP {status}: its errors come with 200 and success=false"
+        ));
+    }
+    let v = serde_json::from_str::<Value>(body).map_err(|e| format!("not JSON ({e})"))?;
+    validate(c, ty, &v, "$")?;
+    let errors = v["errors"].as_array().map_or(0, Vec::len);
+    match v["success"].as_bool() {
+        Some(true) if errors == 0 => Ok(()),
+        Some(false) if errors > 0 => Ok(()),
+        _ => Err(format!(
+            "success must be true without errors or false with some: {v}"
+        )),
+    }
+}
+
 /// The verdict on one answer: `Ok(Some(operationId))` for a published operation's answer that keeps the
 /// contract, `Ok(None)` for an answer outside the published operations, `Err(why)` for a violation.
 ///
 /// A 200 must match the operation's 200 answer (`string` is the raw body, as Spring writes strings:
 /// Marketo's invite answers the bare text `true`). Any other answer from a User Management operation
-/// must be Marketo's error envelope of `Error` items. A 200 on a path in a published folder that no
-/// operation of the contract serves is a violation: the contract must cover what the emulator serves there.
+/// must be Marketo's error envelope of `Error` items. A REST operation (Usage API) answers everything
+/// with 200 in its envelope type. A 200 on a path in a published folder that no operation of the contract
+/// serves is a violation (the contract must cover what the emulator serves there), unless it is a REST
+/// failure under `/rest/`.
 pub fn verdict(
     method: &str,
     path: &str,
@@ -160,6 +195,7 @@ pub fn verdict(
     let Some(op) = operation(method, path) else {
         let bare = path.split('?').next().unwrap_or_default();
         if status == 200
+            && !(bare.starts_with("/rest/") && is_rest_failure(body))
             && published_prefixes(c)
                 .iter()
                 .any(|p| bare.starts_with(p.as_str()))
@@ -170,7 +206,9 @@ pub fn verdict(
         }
         return Ok(None);
     };
-    if status == 200 {
+    if let (true, Answer::Json(ty)) = (is_rest(c, op), &op.answer) {
+        rest_answer(c, ty, status, body)
+    } else if status == 200 {
         match &op.answer {
             Answer::None => Ok(()),
             Answer::RawString if body.is_empty() => {
@@ -211,11 +249,11 @@ fn error_envelope(c: &Contract, body: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks one answer (see `verdict`) and records the operations that answered 200.
+/// Checks one answer (see `verdict`) and records the operations that answered 200 (not a REST failure).
 pub fn check(method: &str, path: &str, status: u16, body: &str) {
     match verdict(method, path, status, body) {
         Err(why) => panic!("contract violation: {method} {path} answered {status} {body}\n  {why}"),
-        Ok(Some(op_id)) if status == 200 => {
+        Ok(Some(op_id)) if status == 200 && !is_rest_failure(body) => {
             if let Ok(mut seen) = SEEN.lock() {
                 seen.insert(op_id);
             }
@@ -234,17 +272,30 @@ fn the_contract_loads_and_carries_every_published_operation() {
         "12 User Management operations"
     );
     assert_eq!(per_api("identity"), 2, "2 Identity operations");
-    assert_eq!(c.ops.len(), 14);
+    assert_eq!(per_api("usage"), 4, "4 Usage operations");
+    assert_eq!(c.ops.len(), 18);
     assert_eq!(
         c.types.len(),
-        14,
-        "12 User Management types and 2 Identity ones"
+        22,
+        "12 User Management types, 2 Identity ones and 8 Usage ones"
     );
     let prefixes: Vec<String> = published_prefixes(c).into_iter().collect();
     assert_eq!(
         prefixes,
-        ["/identity/oauth/", "/userservice/management/v1/users/"]
+        [
+            "/identity/oauth/",
+            "/rest/v1/stats/",
+            "/userservice/management/v1/users/"
+        ]
     );
+    let usage = c.ops.iter().find(|o| o.id == "getLast7DaysUsageUsingGET");
+    assert_eq!(
+        usage.map(|o| &o.answer),
+        Some(&Answer::Json(Ty::Object("ResponseOfUsageData".into())))
+    );
+    assert!(usage.is_some_and(|o| is_rest(c, o)), "a REST envelope");
+    let user = c.ops.iter().find(|o| o.id == "getUserUsingGET");
+    assert!(user.is_some_and(|o| !is_rest(c, o)), "not a REST envelope");
     let user = c
         .ops
         .iter()
@@ -465,6 +516,65 @@ fn wrong_answers_are_refused() {
         get(&format!("{UM}/roles/permissions.json"), 200, &json!([])),
         Ok(None)
     );
+
+    // The Usage API: HTTP 200 always, the REST envelope, success telling the truth.
+    let usage = "/rest/v1/stats/usage.json";
+    let good = json!({"requestId": "a1#b2", "success": true, "errors": [], "warnings": [],
+        "result": [{"date": "2026-12-06", "total": 3,
+            "users": [{"userId": "a@b.com", "count": 3}]}]});
+    assert_eq!(
+        get(usage, 200, &good),
+        Ok(Some("getDailyUsageUsingGET".into()))
+    );
+    let failed = json!({"requestId": "a1#b2", "success": false, "warnings": [], "result": [],
+        "errors": [{"code": "601", "message": "Access token invalid"}]});
+    assert!(get(usage, 200, &failed).is_ok());
+    assert!(is_rest_failure(&failed.to_string()));
+    assert!(
+        get(usage, 401, &failed).is_err(),
+        "REST errors come with 200"
+    );
+    let mut bad = failed.clone();
+    bad["errors"][0]["code"] = json!(601);
+    assert!(
+        get(usage, 200, &bad).is_err(),
+        "a REST error code is a string"
+    );
+    let mut bad = failed.clone();
+    bad["errors"] = json!([]);
+    assert!(
+        get(usage, 200, &bad).is_err(),
+        "success=false without errors"
+    );
+    let mut bad = good.clone();
+    bad["success"] = json!(false);
+    assert!(
+        get(usage, 200, &bad).is_err(),
+        "success=false without errors"
+    );
+    let mut bad = good.clone();
+    bad.as_object_mut().map(|o| o.remove("warnings"));
+    assert!(get(usage, 200, &bad).is_err(), "warnings is required");
+    let mut bad = good.clone();
+    bad["result"][0]["users"][0]["user"] = json!("a@b.com");
+    assert!(get(usage, 200, &bad).is_err(), "undeclared property");
+    let errors = "/rest/v1/stats/errors/last7days.json";
+    let good = json!({"requestId": "a1#b2", "success": true, "errors": [], "warnings": [],
+        "result": [{"date": "2026-12-06", "total": 2,
+            "errors": [{"errorCode": "606", "count": 2}]}]});
+    assert_eq!(
+        get(errors, 200, &good),
+        Ok(Some("getLast7DaysErrorsUsingGET".into()))
+    );
+    let mut bad = good.clone();
+    bad["result"][0]["errors"][0]["errorCode"] = json!(606);
+    assert!(get(errors, 200, &bad).is_err(), "an errorCode is a string");
+    let unserved = "/rest/v1/stats/other.json";
+    assert!(
+        get(unserved, 200, &good).is_err(),
+        "served but not in the contract"
+    );
+    assert_eq!(get(unserved, 200, &failed), Ok(None));
 }
 
 /// Drives every published operation and Identity through their successful paths (and a few failing
@@ -586,13 +696,23 @@ async fn every_published_operation_matches_the_contract() {
     e.post(&format!("{UM}/users/invite.json"), json!({}))
         .await
         .err(400, 701);
+    // The Usage API, and a failing call of it (a REST failure: 200, success=false).
+    for path in [
+        "/rest/v1/stats/usage.json",
+        "/rest/v1/stats/usage/last7days.json",
+        "/rest/v1/stats/errors.json",
+        "/rest/v1/stats/errors/last7days.json",
+    ] {
+        e.get(path).await.ok();
+        e.get_as("garbage", path).await.ok();
+    }
 
     let seen = SEEN.lock().map(|s| s.clone()).unwrap_or_default();
     let want: BTreeSet<String> = contract().ops.iter().map(|o| o.id.clone()).collect();
     assert_eq!(
         want.len(),
-        14,
-        "12 User Management operations and 2 Identity ones"
+        18,
+        "12 User Management operations, 2 Identity ones and 4 Usage ones"
     );
     let missing: Vec<_> = want.difference(&seen).collect();
     assert!(

@@ -11,4 +11,5 @@ mod limits;
 mod no_panic;
 mod persistence;
 mod robustness;
+mod usage;
 mod users;

@@ -35,6 +35,12 @@ const TEMPLATES: &[&str] = &[
     "/_emulator/faults.json",
     "/_emulator/limits.json",
     "/_emulator/tokens/expire.json",
+    "/_emulator/usage.json",
+    "/rest/v1/stats/usage.json",
+    "/rest/v1/stats/usage/last7days.json",
+    "/rest/v1/stats/errors.json",
+    "/rest/v1/stats/errors/last7days.json",
+    "/rest/v1/stats/{}",
     "/{}",
 ];
 
@@ -64,6 +70,12 @@ const FIELDS: &[&str] = &[
     "grant_type",
     "client_id",
     "client_secret",
+    "days",
+    "date",
+    "users",
+    "errors",
+    "count",
+    "errorCode",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {

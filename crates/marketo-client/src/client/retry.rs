@@ -168,11 +168,12 @@ impl Client {
         }
     }
 
-    /// Sends a non-idempotent write. It is resent blindly only after a failure that proves nothing
-    /// happened; after an ambiguous one, `lookup` decides whether it took effect (then its result is
+    /// Sends a write that must not be repeated blindly: a create (an invite, a role, a service) or
+    /// a change to a set that another writer may change too (a user's role pairs). It is resent
+    /// blindly only after a failure that proves nothing happened; after an ambiguous one, `lookup` decides whether it took effect (then its result is
     /// returned) or must be resent (optionally with a new body). A final refusal that follows an
     /// ambiguous attempt (e.g. "already exists") is also checked with `lookup`.
-    pub(crate) async fn create<T, F, Fut>(
+    pub(crate) async fn guarded_write<T, F, Fut>(
         &self,
         mut call: Call,
         what: &str,
@@ -294,7 +295,7 @@ impl Client {
         Err(error.with_message(message))
     }
 
-    /// [`Client::create`] for an object with a unique name: after an ambiguous failure, `find`
+    /// [`Client::guarded_write`] for an object with a unique name: after an ambiguous failure, `find`
     /// looks the object up by `name`, and the call is resent only if that finds nothing.
     pub(crate) async fn create_named<T, F, Fut>(
         &self,
@@ -309,7 +310,7 @@ impl Client {
         Fut: Future<Output = Result<Option<T>, Error>>,
     {
         let name = name.to_owned();
-        self.create(call, what, move |client| {
+        self.guarded_write(call, what, move |client| {
             let found = find(client, name.clone());
             async move { Ok(found.await?.map_or(Lookup::Resend(None), Lookup::Found)) }
         })

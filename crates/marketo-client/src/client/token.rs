@@ -174,6 +174,7 @@ impl Client {
             }
         })?;
         let generation = self.inner.generation.fetch_add(1, Ordering::Relaxed) + 1;
+        *self.identity_slot() = Some(info.scope.clone());
         *guard = Some(CachedToken {
             token: info.token.clone(),
             fetched: Instant::now(),
@@ -181,6 +182,36 @@ impl Client {
             generation,
         });
         Ok((info.token, generation))
+    }
+
+    fn identity_slot(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        match self.inner.identity.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The email (userid) of the API-only user this client logs in as: the `scope` of its own
+    /// token, under which the Usage API counts its calls. Taken from the token held, or the last
+    /// one fetched (a service's owner cannot change), without a call; otherwise a token is fetched
+    /// first, as [`Client::authenticate`] does. An identity answer without a `scope` gives
+    /// [`ErrorKind::InvalidResponse`].
+    pub async fn identity_email(&self) -> Result<String, Error> {
+        let known = self.identity_slot().clone();
+        let scope = match known {
+            Some(scope) => scope,
+            None => {
+                self.authenticate().await?;
+                self.identity_slot().clone().unwrap_or_default()
+            }
+        };
+        if scope.trim().is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidResponse,
+                "the identity endpoint's token answer named no user (no scope)",
+            ));
+        }
+        Ok(scope)
     }
 
     /// Forgets the token of `generation` (if it is still the cached one) after Marketo refused it.

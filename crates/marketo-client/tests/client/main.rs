@@ -6,6 +6,7 @@ mod hardening;
 mod objects;
 mod reliability;
 mod transport;
+mod usage;
 
 use std::time::Duration;
 

@@ -15,9 +15,11 @@ use super::{
     App, check_length_header, parse_json, read_body, segments, unknown_path, wrong_method,
 };
 use crate::api::{self, ApiError};
+use crate::calendar;
 use crate::config::{Faults, Limits, RateLimit, validate_faults};
 use crate::model::State;
 use crate::ops;
+use crate::usage::SeedBody;
 use crate::util::lock;
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +61,8 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
         ["faults.json"] => (Method::POST, 2),
         ["limits.json"] => (Method::POST, 3),
         ["tokens", "expire.json"] => (Method::POST, 4),
+        ["usage.json"] if parts.method == Method::GET => (Method::GET, 5),
+        ["usage.json"] => (Method::POST, 6),
         _ => return Err(unknown_path()),
     };
     if parts.method != want {
@@ -109,6 +113,19 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
         }
         (4, _) => {
             lock(&app.tokens).expire_all(Instant::now());
+            Ok(api::ok_true())
+        }
+        (5, _) => {
+            let today = calendar::today();
+            Ok(api::ok(&app.read(|s| s.usage.kept(today))))
+        }
+        (6, _) => {
+            let body: SeedBody = match control_body(&parts, body).await? {
+                Value::Null => return Err(ApiError::blank("days")),
+                v => ops::from_value(v)?,
+            };
+            let today = calendar::today();
+            app.write(|s| s.usage.seed(body, today))?;
             Ok(api::ok_true())
         }
         _ => Err(unknown_path()),

@@ -1,6 +1,8 @@
-//! Request handling: routing, authentication, limits, faults, body parsing and the request log.
+//! Request handling: routing, authentication, limits, faults, body parsing, the Usage API's
+//! counting and the request log.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,22 @@ use crate::util::{lock, percent_decode};
 /// Largest request body accepted (Marketo's limit).
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
 const PREFIX: &str = "/userservice/management/v1/";
+/// Marketo's REST APIs, of which the emulator serves the Usage API.
+const REST_V1: &str = "/rest/v1/";
+/// The Usage API's paths (after [`REST_V1`]): every answer on them, errors included, is the REST
+/// envelope with HTTP 200. Other paths under `/rest/` are unknown (404/610) like any other.
+const USAGE_PATHS: [&str; 4] = [
+    "stats/usage.json",
+    "stats/usage/last7days.json",
+    "stats/errors.json",
+    "stats/errors/last7days.json",
+];
+
+/// Whether `path` is one of the Usage API's, answered in the REST envelope.
+fn is_rest(path: &str) -> bool {
+    path.strip_prefix(REST_V1)
+        .is_some_and(|rest| USAGE_PATHS.contains(&rest))
+}
 const TOKEN_PATH: &str = "/identity/oauth/token";
 
 mod admin;
@@ -33,6 +51,7 @@ mod control;
 mod identity;
 #[cfg(test)]
 mod tests;
+mod usage;
 mod users;
 
 /// One running instance's shared data.
@@ -45,6 +64,8 @@ pub(crate) struct App {
     pub ims: bool,
     pub token_ttl: Duration,
     pub log: Option<RequestLog>,
+    /// Whether the Usage API's counts changed since the state file was last written.
+    pub usage_unsaved: AtomicBool,
 }
 
 impl App {
@@ -65,9 +86,40 @@ impl App {
             persist::save(path, &next).map_err(|e| {
                 ApiError::system(format!("The emulator could not save its state: {e}"))
             })?;
+            // The file now holds every count made so far (they are made under the same lock).
+            self.usage_unsaved.store(false, Ordering::SeqCst);
         }
         *current = next;
         Ok(out)
+    }
+
+    /// Counts one API call of the API-only user `userid` today. Counts are kept in memory and reach
+    /// the state file with the next write, or at a clean stop ([`App::save_usage`]).
+    pub fn count_call(&self, userid: &str) {
+        let today = crate::calendar::today();
+        lock(&self.state).usage.count_call(today, userid);
+        self.usage_unsaved.store(true, Ordering::SeqCst);
+    }
+
+    /// Counts one error answer with Marketo error `code` today.
+    pub fn count_error(&self, code: i32) {
+        let today = crate::calendar::today();
+        lock(&self.state).usage.count_error(today, code);
+        self.usage_unsaved.store(true, Ordering::SeqCst);
+    }
+
+    /// Writes the state file if counts were made since it was last written (at a clean stop).
+    pub fn save_usage(&self) -> std::io::Result<()> {
+        let Some(path) = &self.state_file else {
+            return Ok(());
+        };
+        let current = lock(&self.state);
+        if self.usage_unsaved.swap(false, Ordering::SeqCst) {
+            persist::save(path, &current).inspect_err(|_| {
+                self.usage_unsaved.store(true, Ordering::SeqCst);
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -116,45 +168,59 @@ async fn handle(app: &Arc<App>, req: Request) -> Response {
             .await
             .unwrap_or_else(ApiError::into_response);
     }
+    let rest = is_rest(path);
+    let resp = match api_answer(app, req).await {
+        Ok(resp) => resp,
+        Err(e) if rest => e.into_rest_response(),
+        Err(e) => e.into_response(),
+    };
+    // Every error answer sent is counted by its code (dropped connections and the injected 502
+    // page carry none).
+    if let Some(MarketoCode(code)) = resp.extensions().get::<MarketoCode>() {
+        app.count_error(*code);
+    }
+    resp
+}
+
+/// An API call's answer, with fault injection.
+async fn api_answer(app: &Arc<App>, req: Request) -> Result<Response, ApiError> {
     let fault = lock(&app.faults).next();
     match fault {
-        Some(Fault::Drop) => return dropped(),
-        Some(Fault::BadGateway) => return bad_gateway(),
+        Some(Fault::Drop) => return Ok(dropped()),
+        Some(Fault::BadGateway) => return Ok(bad_gateway()),
         Some(Fault::Timeout) => {
-            return ApiError::new(StatusCode::GATEWAY_TIMEOUT, 604, "Request timed out")
-                .into_response();
+            return Err(ApiError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                604,
+                "Request timed out",
+            ));
         }
         Some(Fault::Unavailable) => {
-            return ApiError::new(
+            return Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 608,
                 "API Temporarily Unavailable",
-            )
-            .into_response();
+            ));
         }
         Some(Fault::RateLimited) => {
-            return ApiError::new(
+            return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 606,
                 "Max rate limit '100' exceeded with in '20' secs",
-            )
-            .into_response();
+            ));
         }
         Some(Fault::Concurrency) => {
-            return ApiError::new(
+            return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 615,
                 "Concurrent access limit reached",
-            )
-            .into_response();
+            ));
         }
         Some(Fault::ApplyThenDrop) | None => {}
     }
-    let resp = api_call(app, req)
-        .await
-        .unwrap_or_else(ApiError::into_response);
+    let resp = api_call(app, req).await;
     if fault == Some(Fault::ApplyThenDrop) {
-        return dropped();
+        return Ok(dropped());
     }
     resp
 }
@@ -185,6 +251,10 @@ enum Route {
     Service(String),
     UpdateService(String),
     DeleteService(String),
+    DailyUsage,
+    WeeklyUsage,
+    DailyErrors,
+    WeeklyErrors,
 }
 
 impl Route {
@@ -199,6 +269,15 @@ impl Route {
                 | Route::UpdateRole(_)
                 | Route::CreateService
                 | Route::UpdateService(_)
+        )
+    }
+
+    /// The Usage API's operations need a valid token but no permission ("Required Permissions:
+    /// None"); every User Management call needs both of its permissions.
+    fn needs_user_management(&self) -> bool {
+        !matches!(
+            self,
+            Route::DailyUsage | Route::WeeklyUsage | Route::DailyErrors | Route::WeeklyErrors
         )
     }
 }
@@ -224,6 +303,9 @@ fn segments(rest: &str) -> Result<Vec<String>, ApiError> {
 }
 
 fn route(method: &Method, path: &str) -> Result<Route, ApiError> {
+    if let Some(rest) = path.strip_prefix(REST_V1) {
+        return rest_route(method, rest);
+    }
     let rest = path.strip_prefix(PREFIX).ok_or_else(unknown_path)?;
     let segs = segments(rest)?;
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
@@ -255,6 +337,21 @@ fn route(method: &Method, path: &str) -> Result<Route, ApiError> {
         _ => return Err(unknown_path()),
     };
     if *method != want {
+        return Err(wrong_method(method));
+    }
+    Ok(r)
+}
+
+/// The Usage API, the one REST API the emulator serves (its paths as written: see [`USAGE_PATHS`]).
+fn rest_route(method: &Method, rest: &str) -> Result<Route, ApiError> {
+    let r = match rest {
+        "stats/usage.json" => Route::DailyUsage,
+        "stats/usage/last7days.json" => Route::WeeklyUsage,
+        "stats/errors.json" => Route::DailyErrors,
+        "stats/errors/last7days.json" => Route::WeeklyErrors,
+        _ => return Err(unknown_path()),
+    };
+    if *method != Method::GET {
         return Err(wrong_method(method));
     }
     Ok(r)
@@ -379,7 +476,9 @@ fn unauthorized(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, 601, message)
 }
 
-fn authorize(app: &App, parts: &Parts) -> Result<(), ApiError> {
+/// Checks the token (and, for User Management, the permissions of its service's owner); answers the
+/// owner's userid, under which the call is counted (the token answer's `scope`).
+fn authorize(app: &App, parts: &Parts, route: &Route) -> Result<String, ApiError> {
     if query_pairs(parts.uri.query())
         .iter()
         .any(|(k, _)| k == "access_token")
@@ -409,6 +508,14 @@ fn authorize(app: &App, parts: &Parts) -> Result<(), ApiError> {
             .get(&service_id)
             .filter(|svc| svc.client_id == client_id)
             .ok_or_else(|| unauthorized("Access token invalid"))?;
+        let userid = s
+            .users
+            .get(&svc.owner)
+            .map(|u| u.userid.clone())
+            .ok_or_else(|| unauthorized("Access token invalid"))?;
+        if !route.needs_user_management() {
+            return Ok(userid);
+        }
         // Adobe's swagger-user.json: "Required Permissions: Access User Management Api and
         // Access Users". The first one missing is named.
         let held = s.permissions_of(svc.owner);
@@ -416,7 +523,7 @@ fn authorize(app: &App, parts: &Parts) -> Result<(), ApiError> {
             .into_iter()
             .find(|p| !held.contains(*p))
         {
-            None => Ok(()),
+            None => Ok(userid),
             Some(missing) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 603,
@@ -432,8 +539,10 @@ async fn api_call(app: &Arc<App>, req: Request) -> Result<Response, ApiError> {
     let _slot = app.limiter.enter()?;
     let (parts, body) = req.into_parts();
     let route = route(&parts.method, parts.uri.path())?;
-    authorize(app, &parts)?;
+    let userid = authorize(app, &parts, &route)?;
     app.limiter.admit(Instant::now())?;
+    // Counted as the rate limit and the quota count it: once admitted, whatever the answer.
+    app.count_call(&userid);
     let body = if route.takes_body() {
         Some(json_body(&parts, body).await?)
     } else {
@@ -473,5 +582,9 @@ fn execute(
         Route::Service(id) => admin::get_service(app, &id),
         Route::UpdateService(id) => admin::update_service(app, &id, body, now),
         Route::DeleteService(id) => admin::delete_service(app, &id),
+        Route::DailyUsage => Ok(usage::usage(app, 1)),
+        Route::WeeklyUsage => Ok(usage::usage(app, crate::usage::WEEK)),
+        Route::DailyErrors => Ok(usage::errors(app, 1)),
+        Route::WeeklyErrors => Ok(usage::errors(app, crate::usage::WEEK)),
     }
 }

@@ -28,6 +28,18 @@ fn routes() {
         Some(610)
     );
     assert_eq!(
+        route(&Method::GET, "/rest/v1/stats/usage/last7days.json").ok(),
+        Some(Route::WeeklyUsage)
+    );
+    assert_eq!(
+        route(&Method::POST, "/rest/v1/stats/errors.json")
+            .err()
+            .map(|e| e.code),
+        Some(605)
+    );
+    assert!(is_rest("/rest/v1/stats/errors.json"));
+    assert!(!is_rest("/rest/v1/stats/other.json"));
+    assert_eq!(
         route(&Method::GET, "/rest/v1/leads.json")
             .err()
             .map(|e| e.code),
