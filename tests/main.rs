@@ -4,4 +4,5 @@
 mod binary;
 mod docs;
 mod e2e;
+mod repo;
 mod support;
