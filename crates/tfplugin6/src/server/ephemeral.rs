@@ -8,10 +8,10 @@ use std::time::SystemTime;
 use super::build::register;
 use super::convert::{client_caps, decode, encode_into};
 use super::unknown_type;
+use crate::context::Context;
 use crate::diag::Diagnostics;
 use crate::ephemeral::{EphemeralResource, OpenRequest};
 use crate::proto::tfplugin6 as pb;
-use crate::provider::Context;
 use crate::value::Type;
 
 pub(super) struct Entry {

@@ -11,10 +11,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::build::register;
 use super::convert::{decode, encode_into};
 use super::{ListStream, ResourceEntry, unknown_type};
+use crate::context::Context;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::list::{ListRequest, ListResource, ListResult, ListSink};
 use crate::proto::tfplugin6 as pb;
-use crate::provider::Context;
 use crate::value::{Type, Value};
 
 /// Results buffered between the listing and the stream to Terraform.
