@@ -400,6 +400,12 @@ pub trait Resource: Send + Sync + 'static {
     }
 
     /// Creates, updates or deletes (see [`ApplyRequest::change`]).
+    ///
+    /// The server keeps the prior state when a delete fails; implementations need not: a delete
+    /// answered with error diagnostics and a null `new_state` sends Terraform the prior state
+    /// (and the prior identity, unless `new_identity` is set), so the object stays in the state.
+    /// A non-null `new_state` from a failed delete is sent as it is. A successful delete always
+    /// sends null, whatever `new_state` says. Creates and updates send `new_state` as answered.
     async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse;
 
     /// Imports existing objects by ID or identity. The default refuses.
