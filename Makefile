@@ -25,8 +25,9 @@ build: ## build the provider and the emulator (debug)
 	$(CARGO) build --workspace --bins
 
 .PHONY: lint
-lint: tools ## the repository stands alone, rustfmt, clippy with warnings denied, terraform fmt on the examples
+lint: tools ## the repository stands alone, no import cycle between a crate's files, rustfmt, clippy with warnings denied, terraform fmt on the examples
 	scripts/check-standalone.sh
+	python3 scripts/check-import-cycles.py
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 $(TF_NEW) fmt -check -recursive -diff examples

@@ -10,56 +10,21 @@
 //! Nothing here panics on bad input: every malformed byte sequence gives a
 //! [`CodecError`] naming where in the value it was found.
 //!
-//! `msgpack` and `json` each turn bytes into a [`Value`] of a given [`Type`] and back; the error
-//! type is `crate::error`'s, shared with [`crate::value`].
+//! `msgpack` and `json` each turn bytes into a [`Value`] of a given [`Type`] and back; what both
+//! need (the depth limit, set de-duplication) is in `shared`; the error type is `crate::error`'s,
+//! shared with [`crate::value`]. This file holds only the entry points on [`Value`].
 
 #[cfg(test)]
 mod fuzz;
 mod json;
 mod msgpack;
+mod shared;
 #[cfg(test)]
 mod tests;
 
 use crate::value::{Type, Value};
 
 pub use crate::error::CodecError;
-
-/// Nesting deeper than this is refused, so hostile input cannot exhaust the
-/// stack.
-pub(crate) const MAX_DEPTH: usize = 128;
-
-/// Most elements reserved up front per collection: a length field is only a claim, and nested
-/// collections each claiming the rest of the input must not multiply into an allocation far
-/// larger than the message (the vectors still grow to any real size).
-const PREALLOCATE: usize = 1024;
-
-/// The elements of a set with duplicates dropped, as cty keeps them: an
-/// element that is not wholly known never equals another (two unknowns may
-/// turn out different), so only wholly known duplicates go.
-fn dedup(items: &[Value]) -> Vec<&Value> {
-    let mut out: Vec<&Value> = Vec::with_capacity(items.len());
-    for i in items {
-        if !i.is_fully_known() || !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Unknown => "unknown",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::List(_) => "list",
-        Value::Set(_) => "set",
-        Value::Map(_) => "map",
-        Value::Object(_) => "object",
-        Value::Tuple(_) => "tuple",
-    }
-}
 
 impl Value {
     /// Decodes msgpack as Terraform sends it, guided by `ty`.

@@ -39,6 +39,28 @@ enum Kind {
 }
 
 impl Kind {
+    /// The directory of its pages under `docs/`, and of its examples under `examples/`.
+    fn dir(self) -> &'static str {
+        match self {
+            Kind::Provider => "provider",
+            Kind::Resource => "resources",
+            Kind::DataSource => "data-sources",
+            Kind::EphemeralResource => "ephemeral-resources",
+            Kind::ListResource => "list-resources",
+        }
+    }
+
+    /// The example file showing the type in use.
+    fn usage_file(self) -> &'static str {
+        match self {
+            Kind::Provider => "provider.tf",
+            Kind::Resource => "resource.tf",
+            Kind::DataSource => "data-source.tf",
+            Kind::EphemeralResource => "ephemeral-resource.tf",
+            Kind::ListResource => "list-resource.tfquery.hcl",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Kind::Provider => "Provider",
@@ -75,96 +97,72 @@ pub fn render(provider: &dyn Provider, examples: &Path) -> Vec<DocPage> {
             Kind::Provider,
             &provider.schema(),
             &Examples {
-                usage: read(examples, &["provider", "provider.tf"]),
+                usage: read(
+                    examples,
+                    &[Kind::Provider.dir(), Kind::Provider.usage_file()],
+                ),
                 ..Examples::default()
             },
         ),
     }];
-    let mut resources = provider.resources();
-    resources.sort_by(|a, b| a.type_name().cmp(b.type_name()));
-    for r in resources {
-        let name = r.type_name();
-        let short = name.strip_prefix(&prefix).unwrap_or(name);
-        pages.push(DocPage {
-            path: format!("resources/{short}.md"),
-            content: page(
-                name,
-                provider_name,
-                Kind::Resource,
-                &r.schema(),
-                &Examples {
-                    usage: read(examples, &["resources", name, "resource.tf"]),
-                    import_block: read(examples, &["resources", name, "import-by-string-id.tf"]),
-                    import_identity: read(examples, &["resources", name, "import-by-identity.tf"]),
-                    import_command: read(examples, &["resources", name, "import.sh"]),
-                },
-            ),
-        });
-    }
-    let mut data_sources = provider.data_sources();
-    data_sources.sort_by(|a, b| a.type_name().cmp(b.type_name()));
-    for d in data_sources {
-        let name = d.type_name();
-        let short = name.strip_prefix(&prefix).unwrap_or(name);
-        pages.push(DocPage {
-            path: format!("data-sources/{short}.md"),
-            content: page(
-                name,
-                provider_name,
-                Kind::DataSource,
-                &d.schema(),
-                &Examples {
-                    usage: read(examples, &["data-sources", name, "data-source.tf"]),
-                    ..Examples::default()
-                },
-            ),
-        });
-    }
-    let mut ephemeral = provider.ephemeral_resources();
-    ephemeral.sort_by(|a, b| a.type_name().cmp(b.type_name()));
-    for e in ephemeral {
-        let name = e.type_name();
-        let short = name.strip_prefix(&prefix).unwrap_or(name);
-        pages.push(DocPage {
-            path: format!("ephemeral-resources/{short}.md"),
-            content: page(
-                name,
-                provider_name,
-                Kind::EphemeralResource,
-                &e.schema(),
-                &Examples {
-                    usage: read(
-                        examples,
-                        &["ephemeral-resources", name, "ephemeral-resource.tf"],
-                    ),
-                    ..Examples::default()
-                },
-            ),
-        });
-    }
-    let mut lists = provider.list_resources();
-    lists.sort_by(|a, b| a.type_name().cmp(b.type_name()));
-    for l in lists {
-        let name = l.type_name();
-        let short = name.strip_prefix(&prefix).unwrap_or(name);
-        pages.push(DocPage {
-            path: format!("list-resources/{short}.md"),
-            content: page(
-                name,
-                provider_name,
-                Kind::ListResource,
-                &l.schema(),
-                &Examples {
-                    usage: read(
-                        examples,
-                        &["list-resources", name, "list-resource.tfquery.hcl"],
-                    ),
-                    ..Examples::default()
-                },
-            ),
-        });
+    // One row per kind of type: its pages, in type-name order, kind after kind.
+    let kinds = [
+        (
+            Kind::Resource,
+            named(provider.resources(), |r| {
+                (r.type_name().to_string(), r.schema())
+            }),
+        ),
+        (
+            Kind::DataSource,
+            named(provider.data_sources(), |d| {
+                (d.type_name().to_string(), d.schema())
+            }),
+        ),
+        (
+            Kind::EphemeralResource,
+            named(provider.ephemeral_resources(), |e| {
+                (e.type_name().to_string(), e.schema())
+            }),
+        ),
+        (
+            Kind::ListResource,
+            named(provider.list_resources(), |l| {
+                (l.type_name().to_string(), l.schema())
+            }),
+        ),
+    ];
+    for (kind, types) in kinds {
+        let dir = kind.dir();
+        for (name, schema) in types {
+            let name = name.as_str();
+            let short = name.strip_prefix(&prefix).unwrap_or(name);
+            let mut ex = Examples {
+                usage: read(examples, &[dir, name, kind.usage_file()]),
+                ..Examples::default()
+            };
+            if kind == Kind::Resource {
+                ex.import_block = read(examples, &[dir, name, "import-by-string-id.tf"]);
+                ex.import_identity = read(examples, &[dir, name, "import-by-identity.tf"]);
+                ex.import_command = read(examples, &[dir, name, "import.sh"]);
+            }
+            pages.push(DocPage {
+                path: format!("{dir}/{short}.md"),
+                content: page(name, provider_name, kind, &schema, &ex),
+            });
+        }
     }
     pages
+}
+
+/// The types of one kind as (type name, schema), sorted by name.
+fn named<T>(
+    types: Vec<T>,
+    name_and_schema: impl Fn(&T) -> (String, Schema),
+) -> Vec<(String, Schema)> {
+    let mut out: Vec<(String, Schema)> = types.iter().map(name_and_schema).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 fn read(root: &Path, parts: &[&str]) -> Option<String> {

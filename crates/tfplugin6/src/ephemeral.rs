@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 
 use super::diag::Diagnostics;
-use super::provider::{ClientCapabilities, Context};
 use super::schema::Schema;
 use super::value::Value;
+use crate::context::{ClientCapabilities, Context};
 
 /// `OpenEphemeralResource`. Terraform opens an ephemeral resource only once its configuration is
 /// wholly known.

@@ -8,6 +8,7 @@
 //! - [`value`]: Terraform types and values; [`codec`]: msgpack/JSON codecs.
 //! - [`schema`]: schemas and their protocol form.
 //! - [`diag`]: diagnostics and attribute paths.
+//! - [`context`]: what every call receives ([`Context`], [`ClientCapabilities`]).
 //! - [`provider`]: the traits and their request/response types; [`identity`], [`ephemeral`]
 //!   and [`list`]: resource identity, ephemeral resources and list resources.
 //! - `server`: the gRPC services; `serve`: handshake, TLS, accept loop.
@@ -26,6 +27,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod codec;
+pub mod context;
 pub mod diag;
 pub mod docs;
 pub mod ephemeral;
@@ -42,15 +44,16 @@ pub mod testing;
 mod tls;
 pub mod value;
 
+pub use context::{Cancelled, ClientCapabilities, Context};
 pub use diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use ephemeral::{EphemeralResource, OpenRequest, OpenResponse, RenewResponse};
 pub use error::CodecError;
 pub use identity::{IdentityAttribute, IdentitySchema};
 pub use list::{ListRequest, ListResource, ListResult, ListSink};
 pub use provider::{
-    ApplyRequest, ApplyResponse, Cancelled, Change, ClientCapabilities, ConfigureRequest, Context,
-    DataSource, DataSourceReadResponse, ImportResponse, ImportTarget, ImportedResource,
-    PlanRequest, PlanResponse, Provider, RawState, ReadRequest, ReadResponse, Resource,
+    ApplyRequest, ApplyResponse, Change, ConfigureRequest, DataSource, DataSourceReadResponse,
+    ImportResponse, ImportTarget, ImportedResource, PlanRequest, PlanResponse, Provider, RawState,
+    ReadRequest, ReadResponse, Resource,
 };
 pub use schema::{
     Attribute, AttributeType, Block, BlockNesting, NestedBlock, NestedType, NestingMode, Schema,

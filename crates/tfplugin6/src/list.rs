@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 
 use super::diag::{Diagnostic, Diagnostics};
-use super::provider::Context;
 use super::schema::Schema;
 use super::value::Value;
+use crate::context::Context;
 
 /// `ListResource`.
 #[derive(Debug, Clone, PartialEq)]

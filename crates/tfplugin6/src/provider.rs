@@ -1,79 +1,20 @@
-//! The traits a provider implements, and what the server hands them.
+//! The traits a provider implements ([`Provider`], [`Resource`], [`DataSource`]) and the
+//! requests and answers of their calls. What every kind of type receives ([`Context`],
+//! [`ClientCapabilities`]) lives in [`crate::context`] and is re-exported here; nothing here knows
+//! the server or the wire format.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tokio_util::sync::CancellationToken;
 
-use super::diag::{AttributePath, Diagnostic, Diagnostics};
-use super::ephemeral::EphemeralResource;
-use super::identity::IdentitySchema;
-use super::list::ListResource;
-use super::schema::Schema;
-use super::value::{Type, Value};
-
-/// Passed to every call that may do remote work. Its cancellation token is
-/// cancelled when Terraform calls `StopProvider` (on Ctrl-C); calls started
-/// after that get a fresh one.
-#[derive(Debug, Clone, Default)]
-pub struct Context {
-    cancel: CancellationToken,
-}
-
-/// The work was cancelled by `StopProvider`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the operation was cancelled because Terraform asked the provider to stop")]
-pub struct Cancelled;
-
-impl Context {
-    /// A context cancelled through `token`.
-    pub fn new(token: CancellationToken) -> Context {
-        Context { cancel: token }
-    }
-
-    /// The cancellation token.
-    pub fn cancellation(&self) -> &CancellationToken {
-        &self.cancel
-    }
-
-    /// True once Terraform asked the provider to stop.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.is_cancelled()
-    }
-
-    /// Resolves when Terraform asks the provider to stop.
-    pub async fn cancelled(&self) {
-        self.cancel.cancelled().await;
-    }
-
-    /// Runs `fut` unless and until the provider is stopped.
-    pub async fn run<F: Future>(&self, fut: F) -> Result<F::Output, Cancelled> {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => Err(Cancelled),
-            out = fut => Ok(out),
-        }
-    }
-
-    /// A diagnostic for work that was cancelled.
-    pub fn cancelled_diagnostic() -> Diagnostic {
-        Diagnostic::error(
-            "Operation cancelled",
-            "Terraform asked the provider to stop (interrupt) before the operation finished.",
-        )
-    }
-}
-
-/// What Terraform says it supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ClientCapabilities {
-    /// Terraform can handle deferred changes.
-    pub deferral_allowed: bool,
-    /// Terraform understands write-only attributes (1.11+).
-    pub write_only_attributes_allowed: bool,
-}
+pub use crate::context::{Cancelled, ClientCapabilities, Context};
+use crate::diag::{AttributePath, Diagnostic, Diagnostics};
+use crate::ephemeral::EphemeralResource;
+use crate::identity::IdentitySchema;
+use crate::list::ListResource;
+use crate::schema::Schema;
+use crate::value::{Type, Value};
 
 /// `ConfigureProvider`.
 #[derive(Debug, Clone, PartialEq)]
@@ -459,6 +400,12 @@ pub trait Resource: Send + Sync + 'static {
     }
 
     /// Creates, updates or deletes (see [`ApplyRequest::change`]).
+    ///
+    /// The server keeps the prior state when a delete fails; implementations need not: a delete
+    /// answered with error diagnostics and a null `new_state` sends Terraform the prior state
+    /// (and the prior identity, unless `new_identity` is set), so the object stays in the state.
+    /// A non-null `new_state` from a failed delete is sent as it is. A successful delete always
+    /// sends null, whatever `new_state` says. Creates and updates send `new_state` as answered.
     async fn apply(&self, ctx: &Context, req: ApplyRequest) -> ApplyResponse;
 
     /// Imports existing objects by ID or identity. The default refuses.

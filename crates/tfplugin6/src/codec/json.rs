@@ -1,6 +1,6 @@
 //! JSON as Terraform stores state (handed over by `UpgradeResourceState`), guided by the type.
 
-use super::{MAX_DEPTH, dedup, describe};
+use super::shared::{MAX_DEPTH, dedup, describe};
 use crate::error::{CodecError, PathStep};
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{MAX_DEPTH, PREALLOCATE, dedup, describe};
+use super::shared::{MAX_DEPTH, PREALLOCATE, dedup, describe};
 use crate::error::{CodecError, PathStep};
 use crate::value::{Number, Type, Value};
 

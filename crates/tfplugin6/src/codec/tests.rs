@@ -1,5 +1,6 @@
 //! The codecs against hand-made bytes, malformed input and round trips.
 
+use super::shared::MAX_DEPTH;
 use super::*;
 
 fn user_type() -> Type {

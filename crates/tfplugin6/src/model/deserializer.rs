@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserializer;
 use serde::de::{self, IntoDeserializer, Visitor};
 
-use super::{ATTR, ModelError, NUMBER, SET};
+use super::error::ModelError;
+use super::markers::{ATTR, NUMBER, SET};
 use crate::value::Value;
 
 pub(super) struct ValueDeserializer<'a>(pub(super) &'a Value);

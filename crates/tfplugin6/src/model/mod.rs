@@ -36,28 +36,33 @@
 //! value lacks, are errors naming them (with the path to them). [`check_model`] checks a model
 //! against a schema's type in one call, for a unit test per schema.
 //!
+//! [`unfit`] is the diagnostic for a model that does not fit its schema.
+//!
+//! Layout: this file holds the model types ([`Attr`], [`Set`]) and the entry points;
+//! `serializer.rs` and `deserializer.rs` the two directions; `error.rs` the [`ModelError`] both
+//! report; `markers.rs` the serde names they share. The two directions import neither this file
+//! nor each other.
+//!
 //! Numbers: integers come in as `i64`/`u64` exactly, fractions as `f64`; a [`Number`] field keeps
 //! whatever the value holds (numbers beyond `f64` keep their decimal text).
 
 mod deserializer;
+mod error;
+mod markers;
 mod serializer;
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, Visitor};
-use serde::ser;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::value::{Number, Type, Value};
+use crate::diag::Diagnostic;
+use crate::value::{Number, Type, Value};
 use deserializer::ValueDeserializer;
+pub use error::ModelError;
+use markers::{ATTR, NUMBER, SET, UNKNOWN};
 use serializer::ValueSerializer;
-
-/// serde names that only this module's (de)serializer gives a meaning to.
-const ATTR: &str = "$tfplugin6::Attr";
-const UNKNOWN: &str = "$tfplugin6::Unknown";
-const SET: &str = "$tfplugin6::Set";
-const NUMBER: &str = "$tfplugin6::Number";
 
 /// An attribute that may be null, unknown (until apply) or known.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -273,73 +278,18 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// A model that does not fit a value (or the other way round), with the path to where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelError {
-    path: Vec<String>,
-    message: String,
-}
-
-impl ModelError {
-    fn new(message: impl Into<String>) -> ModelError {
-        ModelError {
-            path: Vec::new(),
-            message: message.into(),
-        }
-    }
-
-    /// The same error, one step further from the root: an attribute name or `[index]`.
-    fn within(mut self, step: String) -> ModelError {
-        self.path.insert(0, step);
-        self
-    }
-
-    /// Where, e.g. `role_assignment[0].role_id`; empty at the root.
-    pub fn path(&self) -> String {
-        let mut out = String::new();
-        for step in &self.path {
-            if !step.starts_with('[') && !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(step);
-        }
-        out
-    }
-
-    /// What is wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "at {}: {}", self.path(), self.message)
-        }
-    }
-}
-
-impl std::error::Error for ModelError {}
-
-impl ser::Error for ModelError {
-    fn custom<T: fmt::Display>(msg: T) -> ModelError {
-        ModelError::new(msg.to_string())
-    }
-}
-
-impl de::Error for ModelError {
-    fn custom<T: fmt::Display>(msg: T) -> ModelError {
-        ModelError::new(msg.to_string())
-    }
-
-    fn missing_field(field: &'static str) -> ModelError {
-        ModelError::new(format!(
-            "the model's field `{field}` is not an attribute of the value"
-        ))
-    }
+/// The error diagnostic for a model that does not fit its schema: a bug in the provider, not in
+/// the configuration. `what` names what was being converted, e.g. `provider block` or
+/// `prior state of example_widget`; the detail reads "The {what} could not be converted ({err}).
+/// This is a bug in the provider; please report it."
+pub fn unfit(what: &str, err: &ModelError) -> Diagnostic {
+    Diagnostic::error(
+        "Internal error: the model does not fit the schema",
+        format!(
+            "The {what} could not be converted ({err}). This is a bug in the provider; please \
+             report it."
+        ),
+    )
 }
 
 /// Reads a model from a value.

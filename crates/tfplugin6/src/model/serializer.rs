@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serializer;
 use serde::ser::{self, Serialize};
 
-use super::{ModelError, NUMBER, SET, UNKNOWN};
+use super::error::ModelError;
+use super::markers::{NUMBER, SET, UNKNOWN};
 use crate::value::{Number, Value};
 
 pub(super) struct ValueSerializer;

@@ -277,3 +277,21 @@ fn other_formats_see_plain_options() {
     assert_eq!(back.id, m.id);
     assert!(back.count.is_null());
 }
+
+#[test]
+fn unfit_is_the_one_diagnostic_for_a_model_that_does_not_fit() {
+    let err = from_value::<String>(&Value::Bool(true)).unwrap_err();
+    let d = unfit("prior state of example_widget", &err);
+    assert_eq!(d.severity, crate::Severity::Error);
+    assert_eq!(
+        d.summary,
+        "Internal error: the model does not fit the schema"
+    );
+    assert_eq!(
+        d.detail,
+        format!(
+            "The prior state of example_widget could not be converted ({err}). This is a bug in \
+             the provider; please report it."
+        )
+    );
+}

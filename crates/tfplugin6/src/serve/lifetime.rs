@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::ServeError;
+use super::error::ServeError;
 
 /// How often the provider checks that the process that started it is still there.
 #[cfg(unix)]

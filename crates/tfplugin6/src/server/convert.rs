@@ -1,9 +1,9 @@
 //! Between protocol messages and the crate's types: `DynamicValue`s decoded and encoded with the
 //! schema's type (a failure is a diagnostic, not a panic), and the capabilities exchanged.
 
+use crate::context::ClientCapabilities;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::proto::tfplugin6 as pb;
-use crate::provider::ClientCapabilities;
 use crate::value::{Type, Value};
 
 pub(super) fn server_capabilities() -> pb::ServerCapabilities {

@@ -6,7 +6,6 @@ use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use super::ok;
 use crate::proto::plugin as gp;
 
 /// go-plugin's `GRPCController`: `Shutdown` stops the server.
@@ -19,7 +18,7 @@ impl gp::grpc_controller_server::GrpcController for ControllerService {
     async fn shutdown(&self, _req: Request<gp::Empty>) -> Result<Response<gp::Empty>, Status> {
         tracing::debug!("GRPCController.Shutdown: stopping the server");
         self.shutdown.cancel();
-        ok(gp::Empty {})
+        Ok(Response::new(gp::Empty {}))
     }
 }
 
@@ -46,6 +45,8 @@ impl gp::grpc_stdio_server::GrpcStdio for StdioService {
             shutdown.cancelled().await;
             drop(tx);
         });
-        ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(rx),
+        )))
     }
 }

@@ -1,8 +1,9 @@
 //! Resource identities between their protocol form and [`Value`]s of the resource's identity
-//! schema. A resource without an identity schema neither receives nor sends one.
+//! schema, and the identity RPCs (`GetResourceIdentitySchemas`, `UpgradeResourceIdentity`). A
+//! resource without an identity schema neither receives nor sends one.
 
-use super::ResourceEntry;
 use super::convert::{decode as decode_value, encode_into};
+use super::registry::{Registry, ResourceEntry};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::proto::tfplugin6 as pb;
 use crate::provider::ImportTarget;
@@ -52,8 +53,39 @@ pub(super) fn import_target(
     }
 }
 
+/// `GetResourceIdentitySchemas`.
+pub(super) fn get_resource_identity_schemas(
+    reg: &Registry,
+) -> pb::get_resource_identity_schemas::Response {
+    pb::get_resource_identity_schemas::Response {
+        identity_schemas: reg
+            .resources
+            .iter()
+            .filter_map(|(name, e)| {
+                e.identity
+                    .as_ref()
+                    .map(|(s, _)| (name.clone(), s.to_proto()))
+            })
+            .collect(),
+        diagnostics: Vec::new(),
+    }
+}
+
 /// `UpgradeResourceIdentity`.
-pub(super) async fn upgrade(
+pub(super) async fn upgrade_resource_identity(
+    reg: &Registry,
+    req: pb::upgrade_resource_identity::Request,
+) -> pb::upgrade_resource_identity::Response {
+    match reg.resource(&req.type_name) {
+        Ok(entry) => upgrade(entry, req).await,
+        Err(d) => pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: d.to_proto(),
+        },
+    }
+}
+
+async fn upgrade(
     entry: &ResourceEntry,
     req: pb::upgrade_resource_identity::Request,
 ) -> pb::upgrade_resource_identity::Response {

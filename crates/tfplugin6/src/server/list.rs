@@ -1,68 +1,28 @@
-//! `ListResource` and `ValidateListResourceConfig` on top of [`ListResource`]: the listing runs
+//! `ListResource` and `ValidateListResourceConfig` on top of [`ListResource`](crate::ListResource): the listing runs
 //! in its own task and its results are streamed to Terraform as they come; when Terraform stops
 //! reading (or the limit is reached) the listing is told through its [`ListSink`].
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::pin::Pin;
 
 use tokio::sync::mpsc;
+use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
+use tonic::Status;
 
-use super::build::register;
 use super::convert::{decode, encode_into};
-use super::{ListStream, ResourceEntry, unknown_type};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::list::{ListRequest, ListResource, ListResult, ListSink};
+use super::registry::{ListEntry, Registry};
+use crate::context::Context;
+use crate::diag::Diagnostics;
+use crate::list::{ListRequest, ListResult, ListSink};
 use crate::proto::tfplugin6 as pb;
-use crate::provider::Context;
 use crate::value::{Type, Value};
+
+/// The stream of `ListResource` events.
+pub(super) type ListStream =
+    Pin<Box<dyn Stream<Item = Result<pb::list_resource::Event, Status>> + Send>>;
 
 /// Results buffered between the listing and the stream to Terraform.
 const BUFFER: usize = 32;
-
-#[derive(Clone)]
-pub(super) struct Entry {
-    list: Arc<dyn ListResource>,
-    /// The `config` block's type.
-    ty: Type,
-    identity_ty: Type,
-    resource_ty: Type,
-}
-
-/// The entries by type name, and their schemas for `GetProviderSchema`. A list resource must be
-/// named after a managed resource type with an identity; one that is not is left out, with an
-/// error diagnostic.
-pub(super) fn entries(
-    lists: Vec<Arc<dyn ListResource>>,
-    resources: &HashMap<String, ResourceEntry>,
-    diags: &mut Diagnostics,
-) -> (HashMap<String, Entry>, HashMap<String, pb::Schema>) {
-    let mut entries = HashMap::new();
-    let mut schemas = HashMap::new();
-    for list in lists {
-        let name = list.type_name().to_string();
-        let Some((resource, Some((_, identity_ty)))) =
-            resources.get(&name).map(|r| (r, r.identity.as_ref()))
-        else {
-            diags.push(Diagnostic::error(
-                "Invalid list resource",
-                format!("{name}: a list resource needs a managed resource type of the same name with an identity schema."),
-            ));
-            continue;
-        };
-        let ty = register(&name, &list.schema(), diags, &mut schemas);
-        entries.insert(
-            name,
-            Entry {
-                ty,
-                identity_ty: identity_ty.clone(),
-                resource_ty: resource.ty.clone(),
-                list,
-            },
-        );
-    }
-    (entries, schemas)
-}
 
 /// A null `config` (no block written) as an object whose attributes are all null.
 fn with_nulls(v: Value, ty: &Type) -> Value {
@@ -74,7 +34,7 @@ fn with_nulls(v: Value, ty: &Type) -> Value {
     }
 }
 
-fn event(r: ListResult, e: &Entry) -> pb::list_resource::Event {
+fn event(r: ListResult, e: &ListEntry) -> pb::list_resource::Event {
     let mut diags = r.diagnostics;
     let identity = if r.identity.is_null() {
         None
@@ -97,7 +57,7 @@ fn event(r: ListResult, e: &Entry) -> pb::list_resource::Event {
 }
 
 /// A stream of one event carrying `diags`.
-pub(super) fn failed(diags: Diagnostics) -> ListStream {
+fn failed(diags: Diagnostics) -> ListStream {
     let event = pb::list_resource::Event {
         diagnostic: diags.to_proto(),
         ..Default::default()
@@ -105,8 +65,21 @@ pub(super) fn failed(diags: Diagnostics) -> ListStream {
     Box::pin(tokio_stream::iter([Ok(event)]))
 }
 
+/// `ListResource`: the stream of the listing's results, or of one event with the diagnostics
+/// when the listing cannot start.
+pub(super) fn list_resource(
+    reg: &Registry,
+    ctx: Context,
+    req: pb::list_resource::Request,
+) -> ListStream {
+    match reg.list(&req.type_name) {
+        Ok(entry) => run(entry, ctx, req),
+        Err(d) => failed(d),
+    }
+}
+
 /// Starts the listing and answers the stream of its results.
-pub(super) fn run(entry: &Entry, ctx: Context, req: pb::list_resource::Request) -> ListStream {
+fn run(entry: &ListEntry, ctx: Context, req: pb::list_resource::Request) -> ListStream {
     let config = match decode(req.config.as_ref(), &entry.ty, "list configuration") {
         Ok(v) => with_nulls(v, &entry.ty),
         Err(d) => return failed(d.into()),
@@ -142,15 +115,15 @@ pub(super) fn run(entry: &Entry, ctx: Context, req: pb::list_resource::Request) 
 }
 
 pub(super) async fn validate(
-    entries: &HashMap<String, Entry>,
+    reg: &Registry,
     req: pb::validate_list_resource_config::Request,
 ) -> pb::validate_list_resource_config::Response {
-    let diags = match entries.get(&req.type_name) {
-        Some(e) => match decode(req.config.as_ref(), &e.ty, "list configuration") {
+    let diags = match reg.list(&req.type_name) {
+        Ok(e) => match decode(req.config.as_ref(), &e.ty, "list configuration") {
             Ok(config) => e.list.validate(&with_nulls(config, &e.ty)).await,
             Err(d) => d.into(),
         },
-        None => unknown_type("list resource", &req.type_name),
+        Err(d) => d,
     };
     pb::validate_list_resource_config::Response {
         diagnostics: diags.to_proto(),
