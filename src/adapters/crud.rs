@@ -321,14 +321,7 @@ pub fn plan_writes(prior: Option<&Value>, planned: &Value) -> bool {
 pub struct Crud<R>(pub R);
 
 fn model_error(type_name: &str, what: &str, e: &ModelError) -> Diagnostics {
-    Diagnostic::error(
-        "Internal error: the model does not fit the schema",
-        format!(
-            "The {what} of {type_name} could not be converted ({e}). This is a bug in the \
-             provider; please report it."
-        ),
-    )
-    .into_diagnostics()
+    model::unfit(&format!("{what} of {type_name}"), e).into_diagnostics()
 }
 
 impl<R: CrudResource> Crud<R> {

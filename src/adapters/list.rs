@@ -12,8 +12,7 @@ use super::crud::CrudResource;
 use marketo_client::Client;
 use tfplugin6::model;
 use tfplugin6::{
-    Context, Diagnostic, Diagnostics, ListRequest, ListResource, ListResult, ListSink, Schema,
-    Value,
+    Context, Diagnostics, ListRequest, ListResource, ListResult, ListSink, Schema, Value,
 };
 
 /// One object a listing found.
@@ -51,15 +50,7 @@ pub struct Listing<R>(pub R);
 impl<R: Listed> Listing<R> {
     fn decode(config: &Value) -> Result<R::Filter, Diagnostics> {
         model::from_value(config).map_err(|e| {
-            Diagnostic::error(
-                "Internal error: the model does not fit the schema",
-                format!(
-                    "The list configuration of {} could not be converted ({e}). This is a bug in \
-                     the provider; please report it.",
-                    R::TYPE_NAME
-                ),
-            )
-            .into_diagnostics()
+            model::unfit(&format!("list configuration of {}", R::TYPE_NAME), &e).into_diagnostics()
         })
     }
 
@@ -76,13 +67,9 @@ impl<R: Listed> Listing<R> {
             match self.0.import(client, &found.id).await {
                 Ok(state) => match model::to_value(&state) {
                     Ok(v) => result.resource_object = Some(v),
-                    Err(e) => result.diagnostics.push(Diagnostic::error(
-                        "Internal error: the model does not fit the schema",
-                        format!(
-                            "The state of {} could not be converted ({e}).",
-                            R::TYPE_NAME
-                        ),
-                    )),
+                    Err(e) => result
+                        .diagnostics
+                        .push(model::unfit(&format!("state of {}", R::TYPE_NAME), &e)),
                 },
                 Err(d) => result.diagnostics = d,
             }

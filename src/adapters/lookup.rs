@@ -10,9 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::common::Shared;
 use marketo_client::Client;
 use tfplugin6::model;
-use tfplugin6::{
-    Context, DataSource, DataSourceReadResponse, Diagnostic, Diagnostics, Schema, Value,
-};
+use tfplugin6::{Context, DataSource, DataSourceReadResponse, Diagnostics, Schema, Value};
 
 /// A data source in terms of its model.
 #[async_trait]
@@ -44,15 +42,7 @@ pub struct Lookup<D>(pub D);
 
 impl<D: ModelDataSource> Lookup<D> {
     fn model_error(what: &str, e: &model::ModelError) -> Diagnostics {
-        Diagnostic::error(
-            "Internal error: the model does not fit the schema",
-            format!(
-                "The {what} of {} could not be converted ({e}). This is a bug in the provider; \
-                 please report it.",
-                D::TYPE_NAME
-            ),
-        )
-        .into_diagnostics()
+        model::unfit(&format!("{what} of {}", D::TYPE_NAME), e).into_diagnostics()
     }
 
     pub(super) fn decode(config: &Value) -> Result<D::Model, Diagnostics> {

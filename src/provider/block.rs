@@ -33,16 +33,7 @@ pub(super) struct ProviderModel {
 impl ProviderModel {
     /// The provider block as Terraform sent it.
     pub(super) fn of(config: &Value) -> Result<ProviderModel, Diagnostics> {
-        model::from_value(config).map_err(|e| {
-            Diagnostic::error(
-                "Internal error: the model does not fit the schema",
-                format!(
-                    "The provider block could not be converted ({e}). This is a bug in the \
-                     provider; please report it."
-                ),
-            )
-            .into_diagnostics()
-        })
+        model::from_value(config).map_err(|e| model::unfit("provider block", &e).into_diagnostics())
     }
 }
 

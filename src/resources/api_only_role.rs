@@ -14,24 +14,24 @@ use crate::checks::admin_endpoints;
 use crate::checks::instance::{self, UniqueName};
 use crate::checks::values::{self, check_description, check_name_text};
 use crate::common::{
-    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_attr,
-    parse_id,
+    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, parse_id,
 };
 use marketo_client::{
     self, ByName, Client, ErrorKind, NewRole, Role, RoleDetail, RoleUpdate, find_by_name,
 };
-use tfplugin6::model::{Attr, Set};
+use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod adoption;
 mod list;
 mod model;
+mod state;
 
 use model::schema;
 pub use model::*;
+use state::{permission_names, state_of};
 
 /// The resource type name.
-pub const TYPE_NAME: &str = "marketo_api_only_role";
 
 /// Longest role name Marketo accepts.
 pub const MAX_NAME: usize = 50;
@@ -90,59 +90,6 @@ fn check_config(config: &RoleModel) -> Diagnostics {
         }
     }
     diags
-}
-
-/// The permission names of a known set, sorted.
-fn permission_names(v: &Attr<Set<Attr<String>>>) -> Vec<String> {
-    let mut names: Vec<String> = v
-        .known()
-        .into_iter()
-        .flatten()
-        .filter_map(Attr::as_str)
-        .map(str::to_string)
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-fn names_set(names: impl IntoIterator<Item = String>) -> Attr<Set<Attr<String>>> {
-    Attr::Known(names.into_iter().map(Attr::Known).collect())
-}
-
-/// The permissions to record: Marketo's, but in the configuration's spelling when they are the
-/// same names apart from case (so that an apply never reports an inconsistent result).
-fn permissions_value(
-    from_marketo: &[String],
-    planned: Option<&Attr<Set<Attr<String>>>>,
-) -> Attr<Set<Attr<String>>> {
-    if let Some(planned) = planned {
-        let mine = permission_names(planned);
-        let mut theirs: Vec<String> = from_marketo.iter().map(|p| p.to_lowercase()).collect();
-        theirs.sort();
-        theirs.dedup();
-        let mut lower: Vec<String> = mine.iter().map(|p| p.to_lowercase()).collect();
-        lower.sort();
-        let fully_known = planned
-            .known()
-            .is_some_and(|set| set.iter().all(Attr::is_known));
-        if fully_known && lower == theirs {
-            return names_set(mine);
-        }
-    }
-    names_set(from_marketo.iter().cloned())
-}
-
-/// The state of a role as Marketo describes it.
-fn state_of(detail: &RoleDetail, planned: Option<&RoleModel>) -> RoleModel {
-    let role = &detail.role;
-    RoleModel {
-        id: Attr::Known(role.id.to_string()),
-        name: Attr::Known(role.name.clone()),
-        description: optional_attr(role.description.as_deref()),
-        permissions: permissions_value(&detail.permissions, planned.map(|p| &p.permissions)),
-        role_type: role.role_type.clone().into(),
-    }
 }
 
 /// The users named by Marketo's 1022 message `Role '<name>' is assigned to users: a, b`.

@@ -13,22 +13,22 @@ use crate::checks::admin_endpoints;
 use crate::checks::instance::{self, UniqueName};
 use crate::checks::values::{check_description, check_name_text};
 use crate::common::{
-    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, optional_attr,
-    parse_id,
+    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, parse_id,
 };
-use marketo_client::{Client, ErrorKind, NewService, ServiceDetail, ServiceUpdate};
+use marketo_client::{Client, ErrorKind, NewService, ServiceUpdate};
 use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
 
 mod adoption;
 mod list;
 mod model;
+mod state;
 
 use model::schema;
 pub use model::*;
+use state::state_of;
 
 /// The resource type name.
-pub const TYPE_NAME: &str = "marketo_custom_service";
 
 /// Longest display name Marketo accepts.
 pub const MAX_DISPLAY_NAME: usize = 50;
@@ -116,31 +116,6 @@ fn check_config(config: &ServiceModel) -> Diagnostics {
         }
     }
     diags
-}
-
-/// The state of a service as Marketo describes it, secret included. Marketo matches userids
-/// regardless of case and answers the user's own spelling: the owner keeps the spelling of
-/// `known` (the plan or the prior state) when it names the same user, so that an apply matches
-/// its plan and a refresh plans no replacement.
-fn state_of(detail: &ServiceDetail, known: Option<&ServiceModel>) -> ServiceModel {
-    let s = &detail.service;
-    let owner = match known.and_then(|k| k.api_only_user.as_str()) {
-        Some(mine) if mine.eq_ignore_ascii_case(&s.api_only_user) => mine,
-        _ => s.api_only_user.as_str(),
-    };
-    let mut state = ServiceModel {
-        id: Attr::Known(s.id.to_string()),
-        display_name: Attr::Known(s.display_name.clone()),
-        description: optional_attr(s.description.as_deref()),
-        api_only_user: Attr::Known(owner.to_string()),
-        client_id: Attr::Known(s.client_id.clone()),
-        ..ServiceModel::default()
-    };
-    state.keep_secret(
-        known.is_none_or(ServiceModel::stores_secret),
-        Attr::Known(detail.client_secret.expose().to_string()),
-    );
-    state
 }
 
 fn label(state: &ServiceModel) -> String {

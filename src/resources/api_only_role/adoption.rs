@@ -2,7 +2,8 @@
 //! existing role's id in a ready-to-paste `import` block, and with `adopt_existing` a role that
 //! matches the configuration is adopted.
 
-use super::{RoleModel, TYPE_NAME, attr, permission_names, state_of};
+use super::model::{RoleModel, TYPE_NAME, attr};
+use super::state::{permission_names, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, RoleDetail};

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use tfplugin6::model::{Attr, Set};
 use tfplugin6::{Attribute, Block, Schema, Type};
 
+/// The resource type.
+pub const TYPE_NAME: &str = "marketo_api_only_role";
+
 /// The attribute names, written here once: the schema below and the resource's diagnostics
 /// (their attribute paths) use these.
 pub mod attr {

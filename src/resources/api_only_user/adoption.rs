@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::model::Expiry;
-use super::{TYPE_NAME, UserModel, assignments, attr, state_of};
+use super::model::{Expiry, TYPE_NAME, UserModel, attr};
+use super::state::{assignments, state_of};
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use crate::common::api_error;

@@ -2,7 +2,8 @@
 //! names the existing service's id in a ready-to-paste `import` block, and with `adopt_existing`
 //! a service that matches the configuration is adopted (its Client ID and Secret included).
 
-use super::{ServiceModel, TYPE_NAME, attr, state_of};
+use super::model::{ServiceModel, TYPE_NAME, attr};
+use super::state::state_of;
 use crate::adapters::crud::Failed;
 use crate::checks::adoption::{self, Differences, Existing};
 use marketo_client::{Client, ServiceDetail};

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use tfplugin6::model::Attr;
 use tfplugin6::{Attribute, Block, Schema, Type};
 
+/// The resource type.
+pub const TYPE_NAME: &str = "marketo_custom_service";
+
 /// The attribute names, written here once: the schema below and the resource's diagnostics
 /// (their attribute paths) use these.
 pub mod attr {

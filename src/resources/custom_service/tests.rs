@@ -1,5 +1,6 @@
 use super::*;
 use crate::adapters::crud::Crud;
+use marketo_client::ServiceDetail;
 use tfplugin6::model;
 use tfplugin6::{Context, PlanRequest, PlanResponse, RawState, Resource, Value};
 
