@@ -31,8 +31,6 @@ use model::schema;
 pub use model::*;
 use state::{permission_names, state_of};
 
-/// The resource type name.
-
 /// Longest role name Marketo accepts.
 pub const MAX_NAME: usize = 50;
 

@@ -28,8 +28,6 @@ use model::schema;
 pub use model::*;
 use state::state_of;
 
-/// The resource type name.
-
 /// Longest display name Marketo accepts.
 pub const MAX_DISPLAY_NAME: usize = 50;
 
