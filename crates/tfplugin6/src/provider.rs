@@ -399,6 +399,14 @@ pub trait Resource: Send + Sync + 'static {
         }
     }
 
+    /// Checks a planned destroy of the object whose state is `prior_state`, before anything is
+    /// written: errors stop the plan, warnings are shown with it. The planned state of a destroy
+    /// is null whatever this answers. Terraform 1.3+ asks (the server announces the `plan_destroy`
+    /// capability); older cores plan destroys without the provider. The default finds nothing.
+    async fn plan_destroy(&self, _ctx: &Context, _prior_state: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
     /// Creates, updates or deletes (see [`ApplyRequest::change`]).
     ///
     /// The server keeps the prior state when a delete fails; implementations need not: a delete

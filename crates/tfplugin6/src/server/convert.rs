@@ -8,7 +8,7 @@ use crate::value::{Type, Value};
 
 pub(super) fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
-        plan_destroy: false,
+        plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,

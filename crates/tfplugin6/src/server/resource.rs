@@ -130,11 +130,17 @@ pub(super) async fn plan_resource_change(
         pb::plan_resource_change::Response
     );
     let resp = if proposed_new_state.is_null() {
-        // Destroy: the plan is null, whatever the resource would say.
+        // Destroy: the plan is null, whatever the resource would say; it may only object.
+        let diagnostics = if prior_state.is_null() {
+            Diagnostics::new()
+        } else {
+            entry.resource.plan_destroy(ctx, &prior_state).await
+        };
         PlanResponse {
             planned_state: Value::Null,
             planned_private: req.prior_private,
             planned_identity: prior_identity,
+            diagnostics,
             ..PlanResponse::default()
         }
     } else {
@@ -327,7 +333,8 @@ mod tests {
     use crate::schema::{Attribute, Block, Schema};
     use crate::value::Type;
 
-    /// A resource whose delete always fails, answering a null state and no identity.
+    /// A resource whose delete always fails, answering a null state and no identity, and whose
+    /// destroy plan warns.
     struct Undeletable;
 
     #[async_trait]
@@ -355,6 +362,11 @@ mod tests {
                 new_state: req.current_state,
                 ..ReadResponse::default()
             }
+        }
+
+        async fn plan_destroy(&self, _ctx: &Context, prior: &Value) -> Diagnostics {
+            let id = prior.get("id").as_str().unwrap_or_default().to_string();
+            Diagnostic::warning("Destroying", format!("{id} is in use")).into_diagnostics()
         }
 
         async fn apply(&self, _ctx: &Context, req: ApplyRequest) -> ApplyResponse {
@@ -439,6 +451,46 @@ mod tests {
             Value::from_msgpack(&identity.msgpack, &identity_ty).unwrap(),
             prior
         );
+    }
+
+    #[tokio::test]
+    async fn a_destroy_plan_is_null_and_carries_what_the_resource_says() {
+        let reg = Registry::new(Arc::new(OneResource));
+        let entry = reg.resource("test_undeletable").unwrap();
+        let prior = Value::object([("id", Value::string("x1"))]);
+        let resp = plan_resource_change(
+            &reg,
+            &Context::default(),
+            pb::plan_resource_change::Request {
+                type_name: "test_undeletable".into(),
+                prior_state: dv(&prior, &entry.ty),
+                proposed_new_state: dv(&Value::Null, &entry.ty),
+                config: dv(&Value::Null, &entry.ty),
+                ..Default::default()
+            },
+        )
+        .await;
+        let planned = resp.planned_state.unwrap();
+        assert_eq!(
+            Value::from_msgpack(&planned.msgpack, &entry.ty).unwrap(),
+            Value::Null
+        );
+        assert_eq!(resp.diagnostics.len(), 1);
+        assert_eq!(resp.diagnostics[0].detail, "x1 is in use");
+        // Nothing to destroy (a create planned away): the resource is not asked.
+        let resp = plan_resource_change(
+            &reg,
+            &Context::default(),
+            pb::plan_resource_change::Request {
+                type_name: "test_undeletable".into(),
+                prior_state: dv(&Value::Null, &entry.ty),
+                proposed_new_state: dv(&Value::Null, &entry.ty),
+                config: dv(&Value::Null, &entry.ty),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert!(resp.diagnostics.is_empty());
     }
 
     #[test]

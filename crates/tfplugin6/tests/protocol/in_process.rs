@@ -20,7 +20,9 @@ async fn schema_metadata_and_configure() {
     assert!(errors(&s.diagnostics).is_empty());
     let caps = s.server_capabilities.unwrap();
     assert!(caps.get_provider_schema_optional);
-    assert!(!caps.plan_destroy);
+    // Destroys are planned by the provider too (issue 17: a resource may object before anything
+    // is written).
+    assert!(caps.plan_destroy);
     let w = s.resource_schemas["example_widget"].block.as_ref().unwrap();
     let ra = w
         .attributes
