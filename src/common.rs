@@ -9,11 +9,13 @@
 pub mod diagnostics;
 pub mod ids;
 mod lists;
+pub mod planned;
 mod shared;
 pub mod values;
+pub mod whoami;
 
 pub use diagnostics::{api_error, api_error_at, endpoint_missing, gone_warning, shown};
 pub use ids::{numeric_id, parse_id};
 pub use lists::{Got, Lists};
-pub use shared::Shared;
+pub use shared::{Guards, InUseCheck, Shared};
 pub use values::{Assignment, assignments_attr, optional_attr, optional_text};

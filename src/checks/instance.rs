@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use crate::checks::values as checks;
+use crate::common::planned::Claimant;
 use crate::common::{Got, Lists, Shared};
 use marketo_client::{Client, Role, Workspace};
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics};
@@ -265,6 +266,42 @@ impl UniqueName {
             items: Arc::new(items),
             kept,
         })
+    }
+}
+
+/// A role or service planned with a name that another object planned in this process already
+/// has, as Marketo compares names (regardless of case): the second create would be refused
+/// half-way through the apply. `own_id` is the object's id (an update, or the create half of a
+/// replacement), `None` for a new object.
+pub fn check_planned_once(
+    shared: &Shared,
+    kind: UniqueName,
+    name: &str,
+    own_id: Option<i64>,
+) -> Diagnostics {
+    let claimant = match own_id {
+        Some(id) => Claimant::Existing(id),
+        None => shared.planned.new_object(),
+    };
+    let (what, attr, type_name) = kind.words();
+    match shared
+        .planned
+        .claim(type_name, name.to_lowercase(), name, claimant)
+    {
+        None => Diagnostics::new(),
+        Some(first) => Diagnostic::error(
+            format!("Two {what}s in this plan have the same name"),
+            format!(
+                "Another {type_name} in this configuration is planned with the {attr} \"{}\", and \
+                 Marketo keeps {what} names unique regardless of case, so `{attr}` = \"{}\" would \
+                 be refused half-way through the apply, after part of the change was written. Give \
+                 each {what} its own name (with count or for_each, include the key in it).",
+                checks::escaped(&first),
+                checks::escaped(name),
+            ),
+        )
+        .at(AttributePath::root(attr))
+        .into_diagnostics(),
     }
 }
 

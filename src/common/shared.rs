@@ -1,7 +1,7 @@
 //! The configured Marketo client that the provider hands to every resource and data source.
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use marketo_client::Client;
 use tfplugin6::{Context, Diagnostic, Diagnostics};
@@ -15,6 +15,33 @@ pub struct Shared {
     /// The provider's `adopt_existing` (issue 12): a create that conflicts with an identical
     /// object adopts it.
     adopt_existing: AtomicBool,
+    /// The provider's guards against changes that cut access (issue 17).
+    guards: RwLock<Guards>,
+    /// Who the provider is, and the instance's usage, learnt when a plan touches access.
+    pub(crate) whoami: super::whoami::Whoami,
+    /// The names planned in this process, for clashes within one plan (issue 17).
+    pub(crate) planned: super::planned::Planned,
+}
+
+/// What a plan that destroys or replaces an integration still in use does (issue 17).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InUseCheck {
+    /// A warning on the resource (the default).
+    #[default]
+    Warn,
+    /// An error: the plan stops.
+    Error,
+    /// No usage is read.
+    Off,
+}
+
+/// The provider's guard settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Guards {
+    /// `allow_self_lockout`: a change that removes the provider's own access is let through.
+    pub allow_self_lockout: bool,
+    /// `in_use_check`.
+    pub in_use: InUseCheck,
 }
 
 impl Shared {
@@ -45,5 +72,15 @@ impl Shared {
     /// Whether a create that conflicts with an identical existing object adopts it.
     pub fn adopt_existing(&self) -> bool {
         self.adopt_existing.load(Ordering::SeqCst)
+    }
+
+    /// Records the provider's guard settings.
+    pub fn set_guards(&self, guards: Guards) {
+        *self.guards.write().unwrap_or_else(PoisonError::into_inner) = guards;
+    }
+
+    /// The provider's guard settings.
+    pub fn guards(&self) -> Guards {
+        *self.guards.read().unwrap_or_else(PoisonError::into_inner)
     }
 }

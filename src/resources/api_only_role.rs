@@ -286,6 +286,11 @@ impl CrudResource for ApiOnlyRole {
         }
         match new_name(plan) {
             Some((name, own_id)) => {
+                let twice =
+                    instance::check_planned_once(&self.shared, UniqueName::Role, name, own_id);
+                if twice.has_errors() {
+                    return twice;
+                }
                 instance::check_unique_name(&self.shared, ctx, UniqueName::Role, name, own_id).await
             }
             None => Diagnostics::new(),

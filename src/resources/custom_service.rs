@@ -222,6 +222,11 @@ impl CrudResource for CustomService {
         }
         match new_display_name(plan) {
             Some((name, own_id)) => {
+                let twice =
+                    instance::check_planned_once(&self.shared, UniqueName::Service, name, own_id);
+                if twice.has_errors() {
+                    return twice;
+                }
                 instance::check_unique_name(&self.shared, ctx, UniqueName::Service, name, own_id)
                     .await
             }
