@@ -11,5 +11,7 @@
 pub mod access;
 pub mod admin_endpoints;
 pub mod adoption;
+pub mod in_use;
 pub mod instance;
+pub mod lockout;
 pub mod values;

@@ -127,6 +127,33 @@ fn provider_schema() -> Schema {
                         crate::checks::adoption::ADOPT_EXISTING_ENV
                     )),
             )
+            .attribute(
+                Attribute::new(crate::checks::lockout::ALLOW_SELF_LOCKOUT, Type::Bool)
+                    .optional()
+                    .description(format!(
+                        "Let through a plan that removes the provider's own access to the \
+                         instance (default `false`): destroying or replacing the API-only user \
+                         it logs in as or the custom service whose credentials it uses, or \
+                         leaving that user without \"Access User Management Api\" or \"Access \
+                         Users\" (its `role_assignment`, a role it holds, a role's deletion). \
+                         Without it such a plan fails, before anything is written, naming what \
+                         would be lost; set it only to decommission this integration on purpose. \
+                         See the guide \"Reviewing changes\". Environment: `{}`.",
+                        crate::checks::lockout::ALLOW_SELF_LOCKOUT_ENV
+                    )),
+            )
+            .attribute(
+                Attribute::new(crate::checks::in_use::IN_USE_CHECK, Type::String)
+                    .optional()
+                    .description(format!(
+                        "What a plan that destroys or replaces a custom service or an API-only \
+                         user still in use does: `\"warn\"` (default) adds a warning with the \
+                         user's API calls in the last 7 days (Marketo's Usage API, read once per \
+                         run), `\"error\"` stops the plan, `\"off\"` reads nothing. A usage \
+                         read that fails is one warning, never a failed plan. Environment: `{}`.",
+                        crate::checks::in_use::IN_USE_CHECK_ENV
+                    )),
+            )
             .attribute(number(
                 &settings::MAX_RETRIES,
                 "How many times a failed call is retried after throttling or a transient failure \
@@ -205,6 +232,21 @@ impl Provider for MarketoProvider {
                 diags.push(setting_error(setting, "Invalid endpoint", msg));
             }
         }
+        // A written in_use_check is checked here; unknown ones, and the environment, at
+        // configure.
+        if config.in_use_check.is_known()
+            && let Err(d) = settings::guards(&block::ProviderModel {
+                in_use_check: config.in_use_check.clone(),
+                ..block::ProviderModel::default()
+            })
+        {
+            let at = Some(tfplugin6::AttributePath::root(
+                crate::checks::in_use::IN_USE_CHECK,
+            ));
+            for d in d.into_iter().filter(|d| d.attribute == at) {
+                diags.push(d);
+            }
+        }
         diags
     }
 
@@ -232,6 +274,10 @@ impl Provider for MarketoProvider {
         match settings::adopt_existing(&model) {
             Ok(adopt) => self.shared.set_adopt_existing(adopt),
             Err(d) => diags.push(d),
+        }
+        match settings::guards(&model) {
+            Ok(guards) => self.shared.set_guards(guards),
+            Err(d) => diags.extend(d),
         }
         if diags.has_errors() {
             return diags;

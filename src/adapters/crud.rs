@@ -9,7 +9,8 @@
 //! - the checks at validate, at plan (errors stop the plan) and again at apply, on the values
 //!   that are known by then, before anything is written;
 //! - the plan-time check that may call the API ([`CrudResource::check_plan`]), made only when
-//!   the plan creates or changes the object;
+//!   the plan creates or changes the object, and its counterpart for a planned destroy
+//!   ([`CrudResource::check_destroy`]);
 //! - which value a create or update writes: the plan (default) or the configuration
 //!   ([`CrudResource::WRITES`]);
 //! - a failed update keeps the prior state, with its diagnostics (a failed delete is kept by the
@@ -279,6 +280,13 @@ pub trait CrudResource: Send + Sync + 'static {
         Diagnostics::new()
     }
 
+    /// Checks a plan that destroys the object whose state is `prior`, before anything is written
+    /// (Terraform 1.3+ asks; older cores plan destroys without the provider). Errors stop the
+    /// plan. The default finds nothing.
+    async fn check_destroy(&self, _ctx: &Context, _prior: &Self::Model) -> Diagnostics {
+        Diagnostics::new()
+    }
+
     /// Creates the object described by `desired`: the planned state, or the configuration as
     /// written when [`CrudResource::WRITES`] is [`Writes::Config`].
     async fn create(
@@ -543,6 +551,13 @@ impl<R: CrudResource> Resource for Crud<R> {
             planned_private,
             diagnostics,
             planned_identity,
+        }
+    }
+
+    async fn plan_destroy(&self, ctx: &Context, prior_state: &Value) -> Diagnostics {
+        match Self::decode("prior state", prior_state) {
+            Ok(prior) => self.0.check_destroy(ctx, &prior).await,
+            Err(d) => d,
         }
     }
 

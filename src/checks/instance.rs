@@ -305,6 +305,53 @@ pub fn check_planned_once(
     }
 }
 
+/// A custom service's owner `owner` that exists but is not an API-only user: Marketo refuses
+/// the service half-way through the apply (issue 17). A user this process invited is API-only;
+/// one the instance does not have yet may be created by this very plan, so only a user found
+/// in the instance's list is judged (a kept list that misses it is read again first).
+pub async fn check_service_owner(
+    shared: &Shared,
+    ctx: &Context,
+    owner: &str,
+    attr: &str,
+) -> Diagnostics {
+    if shared.lists.made_user(owner) {
+        return Diagnostics::new();
+    }
+    let Ok(client) = shared.client(ctx) else {
+        return Diagnostics::new();
+    };
+    for fresh in [false, true] {
+        let Some(users) = shared.lists.users(&client, fresh).await else {
+            break;
+        };
+        match users
+            .items
+            .iter()
+            .find(|u| u.userid.eq_ignore_ascii_case(owner))
+        {
+            Some(user) if !user.api_only => {
+                return Diagnostic::error(
+                    "The service's owner is not an API-only user",
+                    format!(
+                        "`{attr}` is \"{}\", a Marketo user who logs in to the UI. A LaunchPoint \
+                         custom service belongs to an API-only user: Marketo would refuse this \
+                         service when applied. Name an API-only user, such as \
+                         marketo_api_only_user.<name>.userid.",
+                        checks::escaped(owner)
+                    ),
+                )
+                .at(AttributePath::root(attr))
+                .into_diagnostics();
+            }
+            Some(_) => break,
+            None if users.kept => continue,
+            None => break,
+        }
+    }
+    Diagnostics::new()
+}
+
 /// The name clash of a role or service named `name` (`own_id`: its id on an update).
 pub async fn check_unique_name(
     shared: &Shared,

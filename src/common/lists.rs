@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
-use marketo_client::{Client, Role, Service, Workspace};
+use marketo_client::{Client, Role, Service, UserSummary, Workspace};
 
 /// A list as last fetched: `None` before the first fetch, `Some(None)` when it failed.
 type Slot<T> = Mutex<Option<Option<Arc<Vec<T>>>>>;
@@ -18,8 +18,11 @@ pub struct Lists {
     roles: Slot<Role>,
     workspaces: Slot<Workspace>,
     services: Slot<Service>,
+    users: Slot<UserSummary>,
     /// The ids of the roles this process made: they exist, whatever a list read before says.
     made_roles: std::sync::Mutex<Vec<i64>>,
+    /// The userids of the API-only users this process invited.
+    made_users: std::sync::Mutex<Vec<String>>,
 }
 
 /// A list, and whether it was kept from an earlier fetch.
@@ -60,6 +63,29 @@ impl Lists {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         made.push(id);
+    }
+
+    /// Records an API-only user this process has just invited.
+    pub fn note_made_user(&self, userid: &str) {
+        let mut made = self
+            .made_users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        made.push(userid.to_lowercase());
+    }
+
+    /// Whether this process invited the API-only user `userid` (compared regardless of case).
+    pub fn made_user(&self, userid: &str) -> bool {
+        let wanted = userid.to_lowercase();
+        self.made_users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(&wanted)
+    }
+
+    /// The instance's users (`allusers.json`), kept like the other lists.
+    pub async fn users(&self, client: &Client, fresh: bool) -> Option<Got<UserSummary>> {
+        get(&self.users, fresh, "users", || client.list_users()).await
     }
 
     /// The ids of the roles this process made.

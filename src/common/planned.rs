@@ -16,10 +16,13 @@ pub enum Claimant {
     New(u64),
 }
 
+/// A name as Marketo compares it, per kind: who claimed it and how that one spells it.
+type Claims = HashMap<(&'static str, String), (Claimant, String)>;
+
 /// The names planned so far, per kind.
 #[derive(Debug, Default)]
 pub struct Planned {
-    names: Mutex<HashMap<(&'static str, String), (Claimant, String)>>,
+    names: Mutex<Claims>,
     next: AtomicU64,
 }
 

@@ -5,6 +5,7 @@
 //! lives here (what is judged against it is `crate::checks`).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::{Mutex, OnceCell};
 
@@ -20,6 +21,7 @@ pub struct Whoami {
     pairs: OnceCell<Learnt<Vec<(i64, i64)>>>,
     grants: Mutex<HashMap<i64, Learnt<Option<Vec<String>>>>>,
     usage: OnceCell<Learnt<Vec<UsageDay>>>,
+    usage_failure_told: AtomicBool,
 }
 
 impl Whoami {
@@ -76,6 +78,11 @@ impl Whoami {
         };
         known.insert(id, found.clone());
         found
+    }
+
+    /// True the first time it is asked: a failed usage read is told once per process.
+    pub fn first_usage_failure(&self) -> bool {
+        !self.usage_failure_told.swap(true, Ordering::SeqCst)
     }
 
     /// The instance's last 7 days of API calls per API user (Marketo's Usage API), read once.

@@ -28,6 +28,8 @@ pub(super) struct ProviderModel {
     pub request_timeout: Attr<Number>,
     pub max_retries: Attr<Number>,
     pub adopt_existing: Attr<bool>,
+    pub allow_self_lockout: Attr<bool>,
+    pub in_use_check: Attr<String>,
 }
 
 impl ProviderModel {

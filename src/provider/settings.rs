@@ -11,6 +11,7 @@ use super::block::{
     lookup, setting_error, unknown_error,
 };
 use crate::checks::values;
+use crate::common::{Guards, InUseCheck};
 use marketo_client::{ClientConfig, ErrorKind, Transport, TrustRoot};
 use tfplugin6::model::Attr;
 use tfplugin6::{AttributePath, Diagnostic, Diagnostics, Number};
@@ -219,19 +220,88 @@ pub(super) fn trust_roots(config: &ProviderModel, diags: &mut Diagnostics) -> Ve
 /// `false`, `1` / `0`), else false. An unknown value is an error, as for every setting.
 pub(super) fn adopt_existing(config: &ProviderModel) -> Result<bool, Diagnostic> {
     use crate::checks::adoption::{ADOPT_EXISTING, ADOPT_EXISTING_ENV};
-    match &config.adopt_existing {
-        Attr::Unknown => Err(unknown_error(ADOPT_EXISTING, ADOPT_EXISTING_ENV)),
+    bool_setting(&config.adopt_existing, ADOPT_EXISTING, ADOPT_EXISTING_ENV)
+}
+
+/// The guards of issue 17: `allow_self_lockout` (a boolean, default false) and `in_use_check`
+/// (`warn`, the default, `error` or `off`), each from the block, else its environment variable.
+pub(super) fn guards(config: &ProviderModel) -> Result<Guards, Diagnostics> {
+    use crate::checks::in_use::{IN_USE_CHECK, IN_USE_CHECK_ENV};
+    use crate::checks::lockout::{ALLOW_SELF_LOCKOUT, ALLOW_SELF_LOCKOUT_ENV};
+    let mut diags = Diagnostics::new();
+    let allow = bool_setting(
+        &config.allow_self_lockout,
+        ALLOW_SELF_LOCKOUT,
+        ALLOW_SELF_LOCKOUT_ENV,
+    )
+    .unwrap_or_else(|d| {
+        diags.push(d);
+        false
+    });
+    let (text, from_env) = match &config.in_use_check {
+        Attr::Unknown => {
+            diags.push(unknown_error(IN_USE_CHECK, IN_USE_CHECK_ENV));
+            (None, false)
+        }
+        Attr::Known(v) => (Some(v.clone()), false),
+        Attr::Null => (
+            std::env::var(IN_USE_CHECK_ENV)
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            true,
+        ),
+    };
+    let in_use = match text.as_deref().map(|t| t.trim().to_ascii_lowercase()) {
+        None => InUseCheck::Warn,
+        Some(t) => match t.as_str() {
+            "warn" => InUseCheck::Warn,
+            "error" => InUseCheck::Error,
+            "off" => InUseCheck::Off,
+            _ => {
+                let shown = values::escaped(text.as_deref().unwrap_or_default());
+                let came = if from_env {
+                    format!(" It came from the environment variable {IN_USE_CHECK_ENV}.")
+                } else {
+                    String::new()
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid provider setting",
+                        format!(
+                            "`{IN_USE_CHECK}` must be \"warn\", \"error\" or \"off\", not \"{shown}\".{came}"
+                        ),
+                    )
+                    .at(AttributePath::root(IN_USE_CHECK)),
+                );
+                InUseCheck::Warn
+            }
+        },
+    };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Guards {
+        allow_self_lockout: allow,
+        in_use,
+    })
+}
+
+/// A boolean setting: the block's value, else environment variable `env` (`true` / `false`,
+/// `1` / `0`), else false. An unknown value is an error, as for every setting.
+fn bool_setting(value: &Attr<bool>, attr: &str, env: &str) -> Result<bool, Diagnostic> {
+    match value {
+        Attr::Unknown => Err(unknown_error(attr, env)),
         Attr::Known(v) => Ok(*v),
-        Attr::Null => match std::env::var(ADOPT_EXISTING_ENV) {
+        Attr::Null => match std::env::var(env) {
             Ok(text) => parse_bool(&text).ok_or_else(|| {
                 Diagnostic::error(
                     "Invalid provider setting",
                     format!(
-                        "`{ADOPT_EXISTING}` must be true or false. It came from the environment \
-                         variable {ADOPT_EXISTING_ENV} = {text:?}."
+                        "`{attr}` must be true or false. It came from the environment variable \
+                         {env} = {text:?}."
                     ),
                 )
-                .at(AttributePath::root(ADOPT_EXISTING))
+                .at(AttributePath::root(attr))
             }),
             Err(_) => Ok(false),
         },

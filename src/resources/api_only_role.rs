@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
 use crate::checks::admin_endpoints;
 use crate::checks::instance::{self, UniqueName};
+use crate::checks::lockout::{self, RoleAfter};
 use crate::checks::values::{self, check_description, check_name_text};
 use crate::common::{
     Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, parse_id,
@@ -284,7 +285,7 @@ impl CrudResource for ApiOnlyRole {
         {
             return refused;
         }
-        match new_name(plan) {
+        let mut diags = match new_name(plan) {
             Some((name, own_id)) => {
                 let twice =
                     instance::check_planned_once(&self.shared, UniqueName::Role, name, own_id);
@@ -294,7 +295,39 @@ impl CrudResource for ApiOnlyRole {
                 instance::check_unique_name(&self.shared, ctx, UniqueName::Role, name, own_id).await
             }
             None => Diagnostics::new(),
+        };
+        // Issue 17: new permissions for a role the provider's own user holds.
+        if let Some(prior) = plan.prior
+            && plan.planned.permissions != prior.permissions
+            && let Some(id) = prior.id.as_str().and_then(parse_id)
+        {
+            let fully_known = plan
+                .planned
+                .permissions
+                .known()
+                .is_some_and(|set| set.iter().all(Attr::is_known));
+            let names = permission_names(&plan.planned.permissions);
+            let after = if fully_known {
+                RoleAfter::Grants(&names)
+            } else {
+                RoleAfter::Unknown
+            };
+            let name = plan.planned.name.as_str().unwrap_or_default();
+            let path = AttributePath::root(attr::PERMISSIONS);
+            diags.extend(
+                lockout::role_changed(&self.shared, ctx, id, name, after, Some(path)).await,
+            );
         }
+        diags
+    }
+
+    /// Issue 17: destroying a role the provider's own user holds takes its access with it.
+    async fn check_destroy(&self, ctx: &Context, prior: &RoleModel) -> Diagnostics {
+        let Some(id) = prior.id.as_str().and_then(parse_id) else {
+            return Diagnostics::new();
+        };
+        let name = prior.name.as_str().unwrap_or_default();
+        lockout::role_changed(&self.shared, ctx, id, name, RoleAfter::Deleted, None).await
     }
 
     async fn create(

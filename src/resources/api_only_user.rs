@@ -8,12 +8,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
-use crate::checks::instance::{self};
-use crate::checks::values::{self};
+use crate::checks::lockout::{self, HeldPair, Removal};
+use crate::checks::{in_use, instance, values};
 use crate::common::{Shared, api_error, api_error_at, gone_warning, shown};
 use marketo_client::{self, Client, ErrorKind, FoundUser, InviteUser, RoleWorkspace, UpdateUser};
 use tfplugin6::model::Attr;
-use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
 
 mod adoption;
 mod expiry;
@@ -61,6 +61,28 @@ fn owns_a_service(userid: &str, held_by: &str, e: &marketo_client::Error) -> Dia
     )
 }
 
+/// A user destroyed or replaced: refused when it is the provider's own, flagged when in use.
+async fn removal(shared: &Shared, ctx: &Context, userid: &str, how: Removal) -> Diagnostics {
+    let mut diags = lockout::user_removed(shared, ctx, userid, how).await;
+    let what = format!("the API-only user \"{}\"", values::escaped(userid));
+    diags.extend(in_use::check(shared, ctx, userid, &what, how).await);
+    diags
+}
+
+/// The pairs a configuration gives, each role id `None` while it is unknown.
+fn held_pairs(config: &UserModel) -> Vec<HeldPair> {
+    match config.role_assignment.known() {
+        None if config.role_assignment.is_unknown() => vec![HeldPair { role_id: None }],
+        None => Vec::new(),
+        Some(set) => set
+            .iter()
+            .map(|a| HeldPair {
+                role_id: a.role_id.known().and_then(Number::as_i64),
+            })
+            .collect(),
+    }
+}
+
 #[async_trait]
 impl CrudResource for ApiOnlyUser {
     type Model = UserModel;
@@ -96,8 +118,28 @@ impl CrudResource for ApiOnlyUser {
 
     /// Issue 12: the roles and workspaces of `role_assignment` exist, and all-zones roles are
     /// assigned in workspace 0 only, checked against the instance's lists.
+    /// Issue 17: replacing a user, or changing the pairs of the provider's own user, is
+    /// checked against the provider's own access and the user's recent use.
     async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, UserModel>) -> Diagnostics {
-        instance::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await
+        let mut diags =
+            instance::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await;
+        let Some(prior) = plan.prior else {
+            return diags;
+        };
+        let userid = prior.userid.as_str().unwrap_or_default();
+        if !plan.requires_replace.is_empty() {
+            diags.extend(removal(&self.shared, ctx, userid, Removal::Replace).await);
+        } else if plan.config.role_assignment != prior.role_assignment {
+            let after = held_pairs(plan.config);
+            let path = AttributePath::root(attr::ROLE_ASSIGNMENT);
+            diags.extend(lockout::pairs_changed(&self.shared, ctx, userid, &after, path).await);
+        }
+        diags
+    }
+
+    async fn check_destroy(&self, ctx: &Context, prior: &UserModel) -> Diagnostics {
+        let userid = prior.userid.as_str().unwrap_or_default();
+        removal(&self.shared, ctx, userid, Removal::Destroy).await
     }
 
     fn modify_plan(&self, plan: &mut Plan<'_, UserModel>) {
@@ -201,6 +243,8 @@ impl CrudResource for ApiOnlyUser {
                 ));
             }
         };
+        // A service planned again in this process with this owner need not look it up.
+        self.shared.lists.note_made_user(found.userid());
         settle(&read_back, &found, desired)
             .await
             .map_err(|d| unfinished(desired, found.userid(), d))

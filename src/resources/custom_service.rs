@@ -10,7 +10,9 @@ use async_trait::async_trait;
 
 use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed};
 use crate::checks::admin_endpoints;
+use crate::checks::in_use;
 use crate::checks::instance::{self, UniqueName};
+use crate::checks::lockout::{self, Removal};
 use crate::checks::values::{check_description, check_name_text};
 use crate::common::{
     Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, parse_id,
@@ -169,6 +171,27 @@ fn write_error(doing: &str, config: &ServiceModel, err: &marketo_client::Error) 
     }
 }
 
+/// A service destroyed or replaced: refused when its credentials are the provider's, flagged
+/// when its user is in use.
+async fn removal(
+    shared: &Shared,
+    ctx: &Context,
+    prior: &ServiceModel,
+    how: Removal,
+) -> Diagnostics {
+    let name = prior.display_name.as_str().unwrap_or_default();
+    let client_id = prior.client_id.as_str().unwrap_or_default();
+    let mut diags = lockout::service_removed(shared, ctx, client_id, name, how).await;
+    if let Some(owner) = prior.api_only_user.as_str() {
+        let what = format!(
+            "the custom service \"{}\"",
+            crate::checks::values::escaped(name)
+        );
+        diags.extend(in_use::check(shared, ctx, owner, &what, how).await);
+    }
+    diags
+}
+
 #[async_trait]
 impl CrudResource for CustomService {
     type Model = ServiceModel;
@@ -220,7 +243,7 @@ impl CrudResource for CustomService {
         {
             return refused;
         }
-        match new_display_name(plan) {
+        let mut diags = match new_display_name(plan) {
             Some((name, own_id)) => {
                 let twice =
                     instance::check_planned_once(&self.shared, UniqueName::Service, name, own_id);
@@ -231,7 +254,29 @@ impl CrudResource for CustomService {
                     .await
             }
             None => Diagnostics::new(),
+        };
+        // Issue 17: a new owner known now must be an API-only user.
+        let new_owner = plan
+            .prior
+            .is_none_or(|p| p.api_only_user != plan.config.api_only_user);
+        if new_owner && let Some(owner) = plan.config.api_only_user.as_str() {
+            let owner_check =
+                instance::check_service_owner(&self.shared, ctx, owner, attr::API_ONLY_USER).await;
+            if owner_check.has_errors() {
+                return owner_check;
+            }
         }
+        // Issue 17: a replacement removes this service's credentials.
+        if let Some(prior) = plan.prior
+            && !plan.requires_replace.is_empty()
+        {
+            diags.extend(removal(&self.shared, ctx, prior, Removal::Replace).await);
+        }
+        diags
+    }
+
+    async fn check_destroy(&self, ctx: &Context, prior: &ServiceModel) -> Diagnostics {
+        removal(&self.shared, ctx, prior, Removal::Destroy).await
     }
 
     async fn create(
