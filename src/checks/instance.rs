@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::checks::values as checks;
 use crate::common::planned::Claimant;
 use crate::common::{Got, Lists, Shared};
-use marketo_client::{Client, Role, Workspace};
+use marketo_client::{Client, Role, Service, Workspace};
 use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics};
 
 /// One `role_assignment` block with known ids: its position among the blocks (as validate counts
@@ -350,6 +350,22 @@ pub async fn check_service_owner(
         }
     }
     Diagnostics::new()
+}
+
+/// The service with id `id` as the instance lists it (the kept list, read again when it misses
+/// the id); `None` when it cannot be found or the list cannot be read.
+pub async fn service_by_id(shared: &Shared, ctx: &Context, id: i64) -> Option<Service> {
+    let client = shared.client(ctx).ok()?;
+    for fresh in [false, true] {
+        let services = shared.lists.services(&client, fresh).await?;
+        if let Some(found) = services.items.iter().find(|s| s.id == id) {
+            return Some(found.clone());
+        }
+        if !services.kept {
+            break;
+        }
+    }
+    None
 }
 
 /// The name clash of a role or service named `name` (`own_id`: its id on an update).

@@ -123,16 +123,21 @@ impl CrudResource for ApiOnlyUser {
     async fn check_plan(&self, ctx: &Context, plan: &Plan<'_, UserModel>) -> Diagnostics {
         let mut diags =
             instance::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await;
-        let Some(prior) = plan.prior else {
-            return diags;
-        };
-        let userid = prior.userid.as_str().unwrap_or_default();
-        if !plan.requires_replace.is_empty() {
-            diags.extend(removal(&self.shared, ctx, userid, Removal::Replace).await);
-        } else if plan.config.role_assignment != prior.role_assignment {
-            let after = held_pairs(plan.config);
-            let path = AttributePath::root(attr::ROLE_ASSIGNMENT);
-            diags.extend(lockout::pairs_changed(&self.shared, ctx, userid, &after, path).await);
+        match (plan.prior, plan.replaces.as_deref()) {
+            // The create half of a replacement (whoever asked for it) names the user it removes.
+            (None, Some(replaced)) => {
+                diags.extend(removal(&self.shared, ctx, replaced, Removal::Replace).await);
+            }
+            (Some(prior), _)
+                if plan.requires_replace.is_empty()
+                    && plan.config.role_assignment != prior.role_assignment =>
+            {
+                let userid = prior.userid.as_str().unwrap_or_default();
+                let after = held_pairs(plan.config);
+                let path = AttributePath::root(attr::ROLE_ASSIGNMENT);
+                diags.extend(lockout::pairs_changed(&self.shared, ctx, userid, &after, path).await);
+            }
+            _ => {}
         }
         diags
     }

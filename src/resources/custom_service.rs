@@ -266,11 +266,19 @@ impl CrudResource for CustomService {
                 return owner_check;
             }
         }
-        // Issue 17: a replacement removes this service's credentials.
-        if let Some(prior) = plan.prior
-            && !plan.requires_replace.is_empty()
+        // Issue 17: the create half of a replacement (whoever asked for it) removes the service
+        // it replaces, and its credentials.
+        if plan.prior.is_none()
+            && let Some(replaced) = plan.replaces.as_deref().and_then(parse_id)
+            && let Some(old) = instance::service_by_id(&self.shared, ctx, replaced).await
         {
-            diags.extend(removal(&self.shared, ctx, prior, Removal::Replace).await);
+            let prior = ServiceModel {
+                display_name: Attr::Known(old.display_name),
+                client_id: Attr::Known(old.client_id),
+                api_only_user: Attr::Known(old.api_only_user),
+                ..ServiceModel::default()
+            };
+            diags.extend(removal(&self.shared, ctx, &prior, Removal::Replace).await);
         }
         diags
     }
