@@ -110,41 +110,30 @@ fn schema() -> Schema {
             "Every API call of the instance that day, by every API-only user, whatever \
              `user_email` keeps.",
         ),
-        Attribute::nested(
+        // The two lists are attributes of a list-of-objects type, not nested attributes: Terraform
+        // 1.0 crashes on a nested attribute inside a nested list when one element's list is empty
+        // and another's is not.
+        computed(
             "users",
-            NestingMode::List,
-            vec![
-                computed(
-                    "email",
-                    Type::String,
-                    "The API-only user the calls count under: its userid, the email address its \
-                     access tokens carry as `scope`.",
-                ),
-                computed("count", Type::Number, "Its calls that day."),
-            ],
-        )
-        .computed()
-        .description(
-            "The calls per API-only user, sorted by email; only the user of `user_email` when it \
-             is set (empty when that user made no call that day). Users without calls are not \
-             listed.",
+            Type::list(Type::object([
+                ("email", Type::String),
+                ("count", Type::Number),
+            ])),
+            "The calls per API-only user, sorted by email: `email` is the user the calls count \
+             under (its userid, the email address its access tokens carry as `scope`), `count` its \
+             calls that day. Only the user of `user_email` when it is set (empty when that user \
+             made no call that day); users without calls are not listed.",
         ),
-        Attribute::nested(
+        computed(
             "errors",
-            NestingMode::List,
-            vec![
-                computed(
-                    "code",
-                    Type::String,
-                    "The Marketo error code, e.g. `606` (rate limit) or `601` (bad token).",
-                ),
-                computed("count", Type::Number, "The error answers with it that day."),
-            ],
-        )
-        .computed()
-        .description(
-            "The instance's error answers per code, sorted by code (numerically). Marketo counts \
-             them for the whole instance, not per user: `user_email` does not filter them.",
+            Type::list(Type::object([
+                ("code", Type::String),
+                ("count", Type::Number),
+            ])),
+            "The instance's error answers per code, sorted by code (numerically): `code` is the \
+             Marketo error code, e.g. `606` (rate limit) or `601` (bad token), `count` the answers \
+             with it that day. Marketo counts them for the whole instance, not per user: \
+             `user_email` does not filter them.",
         ),
     ];
     Schema::new(
