@@ -3,6 +3,7 @@
 //! here is what exists" diagnostic).
 
 pub mod api_only_user;
+pub mod api_usage;
 pub mod permissions;
 pub mod role;
 pub mod roles;

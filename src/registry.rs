@@ -104,6 +104,7 @@ registry! {
         ds::api_only_user::ApiOnlyUserDataSource,
         ds::users::UsersDataSource,
         ds::permissions::PermissionsDataSource,
+        ds::api_usage::ApiUsageDataSource,
     ],
     ephemeral_resources: [
         eph::access_token::AccessToken,

@@ -196,3 +196,151 @@ async fn every_data_source_reads_and_unknown_names_list_what_exists() {
     tf.destroy();
     assert_eq!(created_roles(&emu), 0);
 }
+
+/// `marketo_api_usage` for the last seven days, kept to the emulator's own API user (written in
+/// another case than Marketo's), with its days, counts and total as outputs.
+const USAGE_CONFIG: &str = r#"
+data "marketo_api_usage" "week" {
+  period     = "last_7_days"
+  user_email = "EMULATOR-API@Emulator.invalid"
+}
+
+output "days" {
+  value = data.marketo_api_usage.week.days
+}
+
+output "total_calls" {
+  value = data.marketo_api_usage.week.total_calls
+}
+"#;
+
+/// The other API user of the seeded days, whom the filter leaves out.
+const OTHER_USER: &str = "other.integration@example.com";
+
+/// The emulator's counts (`GET /_emulator/usage.json`), as the data source should show the last
+/// seven days ending `today` for [`ADMIN_USERID`]: `(days, total_calls)`.
+async fn expected_usage(emu: &EmulatorHandle, today: chrono::NaiveDate) -> (Value, u64) {
+    let kept: Value = reqwest::get(format!("{}/_emulator/usage.json", emu.base_url()))
+        .await
+        .expect("GET /_emulator/usage.json")
+        .json()
+        .await
+        .expect("usage control answers JSON");
+    let mut days = Vec::new();
+    let mut total_calls = 0;
+    for back in (0..7).rev() {
+        let date = (today - chrono::Days::new(back))
+            .format("%Y-%m-%d")
+            .to_string();
+        let day = kept["days"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["date"] == date.as_str()))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let list = |key: &str| day[key].as_array().cloned().unwrap_or_default();
+        let count = |v: &Value| v["count"].as_u64().expect("a count");
+        let total: u64 = list("users").iter().map(count).sum();
+        let users: Vec<Value> = list("users")
+            .iter()
+            .filter(|u| u["userId"] == ADMIN_USERID)
+            .map(|u| serde_json::json!({"email": u["userId"], "count": count(u)}))
+            .collect();
+        total_calls += users.iter().map(count).sum::<u64>();
+        let mut errors: Vec<(u64, Value)> = list("errors")
+            .iter()
+            .map(|e| {
+                let code = e["errorCode"].as_str().expect("a code").to_string();
+                let n: u64 = code.parse().expect("a numeric code");
+                (n, serde_json::json!({"code": code, "count": count(e)}))
+            })
+            .collect();
+        errors.sort_by_key(|e| e.0);
+        let errors: Vec<Value> = errors.into_iter().map(|e| e.1).collect();
+        days.push(serde_json::json!({
+            "date": date, "total": total, "users": users, "errors": errors
+        }));
+    }
+    (Value::Array(days), total_calls)
+}
+
+/// Issue 17: `marketo_api_usage` shows the last seven days exactly as the emulator counted them,
+/// seeded past days and the calls of today (the read's own included), for one user; and it works
+/// the same against an instance serving only Marketo's published endpoints, the Usage API being
+/// one of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_usage_shows_the_days_as_marketo_counted_them() {
+    let emu = support::emulator().await;
+    let client = support::client(&emu);
+    let today = client.usage_today().await.expect("usage today").date;
+    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a Marketo day");
+    let day = |back: u64| {
+        (today - chrono::Days::new(back))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // Two past days, two API users each, with errors; then a few real calls today.
+    let seeded = reqwest::Client::new()
+        .post(format!("{}/_emulator/usage.json", emu.base_url()))
+        .json(&serde_json::json!({"days": [
+            {"date": day(5),
+             "users": [{"userId": ADMIN_USERID, "count": 40}, {"userId": OTHER_USER, "count": 7}],
+             "errors": [{"errorCode": "1003", "count": 1}, {"errorCode": "606", "count": 3}]},
+            {"date": day(2),
+             "users": [{"userId": OTHER_USER, "count": 11}, {"userId": ADMIN_USERID, "count": 2}],
+             "errors": [{"errorCode": "601", "count": 4}]}
+        ]}))
+        .send()
+        .await
+        .expect("seed the usage");
+    assert_eq!(seeded.status(), 200, "{:?}", seeded.text().await);
+    for _ in 0..3 {
+        client.list_roles().await.expect("list roles");
+    }
+    client.list_workspaces().await.expect("list workspaces");
+
+    let tf = Terraform::new(&emu);
+    tf.config(USAGE_CONFIG);
+    tf.apply();
+    // The read's usage call is its last: the emulator has counted nothing since.
+    let (days, total_calls) = expected_usage(&emu, today).await;
+    assert_eq!(tf.output("days"), days);
+    assert_eq!(tf.output("total_calls"), total_calls);
+    // The seeded days as seeded: the other user left out of `users`, not of `total`.
+    let shown = tf.output("days");
+    assert_eq!(
+        shown[1],
+        serde_json::json!({"date": day(5), "total": 47,
+            "users": [{"email": ADMIN_USERID, "count": 40}],
+            "errors": [{"code": "606", "count": 3}, {"code": "1003", "count": 1}]})
+    );
+    assert_eq!(shown[4]["users"][0]["count"], 2);
+    assert_eq!(shown[4]["total"], 13);
+    // Today: the test's six calls, and the read's two.
+    let mine_today = shown[6]["users"][0]["count"]
+        .as_u64()
+        .expect("today's count");
+    assert!(mine_today >= 7, "{shown}");
+    assert_eq!(total_calls, 40 + 2 + mine_today);
+    let state = tf.attrs("data.marketo_api_usage.week");
+    assert_eq!(state["id"], "last_7_days");
+    assert_eq!(state["user_email"], "EMULATOR-API@Emulator.invalid");
+
+    // A period the Usage API has not: refused before any call, at the attribute.
+    tf.config("data \"marketo_api_usage\" \"x\" {\n  period = \"last_week\"\n}\n");
+    let text = tf.fails(&["plan", "-input=false", "-no-color"]).flat();
+    assert!(text.contains("Invalid period"), "{text}");
+    assert!(text.contains("\"today\", \"last_7_days\""), "{text}");
+    assert!(text.contains("period = \"last_week\""), "{text}");
+
+    // Through an instance without our admin endpoints: the Usage API is published.
+    let proxy = support::published_only::start(emu.base_url()).await;
+    let mut tf = Terraform::new(&emu);
+    tf.set_env("MARKETO_ENDPOINT", &proxy.base_url());
+    tf.config(USAGE_CONFIG);
+    tf.apply();
+    let (days, total_calls) = expected_usage(&emu, today).await;
+    assert_eq!(tf.output("days"), days);
+    assert_eq!(tf.output("total_calls"), total_calls);
+    assert!(total_calls > 40 + 2 + mine_today, "the second read counted");
+    assert_eq!(proxy.refused_calls(), 0);
+}
