@@ -14,7 +14,9 @@ mod shared;
 pub mod values;
 pub mod whoami;
 
-pub use diagnostics::{api_error, api_error_at, endpoint_missing, gone_warning, shown};
+pub use diagnostics::{
+    api_error, api_error_at, endpoint_missing, gone_warning, of_severity, shown,
+};
 pub use ids::{numeric_id, parse_id};
 pub use lists::{Got, Lists};
 pub use shared::{Guards, InUseCheck, Shared};

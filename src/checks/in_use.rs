@@ -91,7 +91,8 @@ pub async fn check(
         Removal::Destroy => "destroys",
         Removal::Replace => "replaces",
     };
-    let summary = "This plan removes an integration that is in use";
+    // One summary per object: Terraform folds warnings that share a summary into one.
+    let summary = format!("In use: {what}");
     let detail = format!(
         "{} made {} API calls in the last 7 days, most recently on {}. This plan {verb} {what}, \
          which cuts off whatever logs in through it.",
@@ -101,13 +102,13 @@ pub async fn check(
     );
     match mode {
         InUseCheck::Error => Diagnostic::error(
-            summary,
+            &summary,
             format!(
                 "{detail} The provider's `{IN_USE_CHECK}` is \"error\": move the integration first, \
                  or set it to \"warn\" ({IN_USE_CHECK_ENV}=warn) to apply this change."
             ),
         ),
-        _ => Diagnostic::warning(summary, detail),
+        _ => Diagnostic::warning(&summary, detail),
     }
     .into_diagnostics()
 }

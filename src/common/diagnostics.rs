@@ -4,7 +4,7 @@
 //! words, not the rules (the rules are in `crate::checks`).
 
 use marketo_client::ErrorKind;
-use tfplugin6::{AttributePath, Diagnostic};
+use tfplugin6::{AttributePath, Diagnostic, Diagnostics, Severity};
 
 /// A diagnostic for a failed Marketo call made while `doing` (e.g. "creating the role \"x\"").
 /// What the user can do about it depends on the kind of failure, so the detail says it.
@@ -86,6 +86,16 @@ pub fn gone_warning(what: &str, id: &str) -> Diagnostic {
              the next apply creates it again if it is still in the configuration."
         ),
     )
+}
+
+/// The diagnostics of `diags` of one severity. Terraform passes on only the errors of the second
+/// plan of a replacement (the create half), so a check there keeps its errors and leaves its
+/// warnings to the first half, where the provider can see them (see `adapters::crud::REPLACING`).
+pub fn of_severity(diags: Diagnostics, severity: Severity) -> Diagnostics {
+    diags
+        .into_iter()
+        .filter(|d| d.severity == severity)
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ use async_trait::async_trait;
 use crate::adapters::crud::{CheckAt, CrudResource, Failed, Identity, Plan, Refreshed, Writes};
 use crate::checks::lockout::{self, HeldPair, Removal};
 use crate::checks::{in_use, instance, values};
-use crate::common::{Shared, api_error, api_error_at, gone_warning, shown};
+use crate::common::{Shared, api_error, api_error_at, gone_warning, of_severity, shown};
 use marketo_client::{self, Client, ErrorKind, FoundUser, InviteUser, RoleWorkspace, UpdateUser};
 use tfplugin6::model::Attr;
-use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Number, Schema, Severity};
 
 mod adoption;
 mod expiry;
@@ -124,14 +124,19 @@ impl CrudResource for ApiOnlyUser {
         let mut diags =
             instance::check_assignments(&self.shared, ctx, &known_pairs(plan.config)).await;
         match (plan.prior, plan.replaces.as_deref()) {
-            // The create half of a replacement (whoever asked for it) names the user it removes.
+            // The create half of a replacement (whoever asked for it) names the user it removes;
+            // Terraform shows only its errors.
             (None, Some(replaced)) => {
-                diags.extend(removal(&self.shared, ctx, replaced, Removal::Replace).await);
+                let found = removal(&self.shared, ctx, replaced, Removal::Replace).await;
+                diags.extend(of_severity(found, Severity::Error));
             }
-            (Some(prior), _)
-                if plan.requires_replace.is_empty()
-                    && plan.config.role_assignment != prior.role_assignment =>
-            {
+            // A replacement the provider asks for: its warnings, on the first half.
+            (Some(prior), _) if !plan.requires_replace.is_empty() => {
+                let userid = prior.userid.as_str().unwrap_or_default();
+                let found = removal(&self.shared, ctx, userid, Removal::Replace).await;
+                diags.extend(of_severity(found, Severity::Warning));
+            }
+            (Some(prior), _) if plan.config.role_assignment != prior.role_assignment => {
                 let userid = prior.userid.as_str().unwrap_or_default();
                 let after = held_pairs(plan.config);
                 let path = AttributePath::root(attr::ROLE_ASSIGNMENT);

@@ -15,11 +15,12 @@ use crate::checks::instance::{self, UniqueName};
 use crate::checks::lockout::{self, Removal};
 use crate::checks::values::{check_description, check_name_text};
 use crate::common::{
-    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, parse_id,
+    Shared, api_error, api_error_at, endpoint_missing, gone_warning, numeric_id, of_severity,
+    parse_id,
 };
 use marketo_client::{Client, ErrorKind, NewService, ServiceUpdate};
 use tfplugin6::model::Attr;
-use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Schema, Severity};
 
 mod adoption;
 mod list;
@@ -267,8 +268,14 @@ impl CrudResource for CustomService {
             }
         }
         // Issue 17: the create half of a replacement (whoever asked for it) removes the service
-        // it replaces, and its credentials.
-        if plan.prior.is_none()
+        // it replaces, and its credentials; Terraform shows only its errors. The warnings of a
+        // replacement the provider asks for are given on the first half.
+        if let Some(prior) = plan.prior
+            && !plan.requires_replace.is_empty()
+        {
+            let found = removal(&self.shared, ctx, prior, Removal::Replace).await;
+            diags.extend(of_severity(found, Severity::Warning));
+        } else if plan.prior.is_none()
             && let Some(replaced) = plan.replaces.as_deref().and_then(parse_id)
             && let Some(old) = instance::service_by_id(&self.shared, ctx, replaced).await
         {
@@ -278,7 +285,8 @@ impl CrudResource for CustomService {
                 api_only_user: Attr::Known(old.api_only_user),
                 ..ServiceModel::default()
             };
-            diags.extend(removal(&self.shared, ctx, &prior, Removal::Replace).await);
+            let found = removal(&self.shared, ctx, &prior, Removal::Replace).await;
+            diags.extend(of_severity(found, Severity::Error));
         }
         diags
     }

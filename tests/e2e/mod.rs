@@ -9,6 +9,7 @@ mod crash;
 mod data_sources;
 mod faults;
 mod generate;
+mod guards;
 mod guides;
 mod identity;
 mod interrupt;
