@@ -39,7 +39,8 @@ async fn state_json(emu: &EmulatorHandle) -> Value {
 }
 
 /// An emulator whose instance also has roles "Dup" and "DUP" and workspaces "Team" (id 2) and
-/// "TEAM" (id 3): names Marketo would keep unique regardless of case, loaded from a state file.
+/// "TEAM" (id 3): names Marketo would keep unique regardless of case, and a UI user, loaded from a
+/// state file.
 async fn emulator_with_case_twins(dir: &std::path::Path) -> EmulatorHandle {
     let path = dir.join("state.json");
     let mut config = Config::default().without_limits();
@@ -65,6 +66,15 @@ async fn emulator_with_case_twins(dir: &std::path::Path) -> EmulatorHandle {
         w["name"] = name.into();
         state["workspaces"][id.to_string()] = w;
     }
+    // A user who logs in to the UI, for a service owner that is not API-only.
+    let mut ui = state["users"]["1"].clone();
+    let next = state["next_user_id"].as_i64().expect("next_user_id");
+    ui["id"] = next.into();
+    ui["userid"] = cases::UI_USER.into();
+    ui["email"] = cases::UI_USER.into();
+    ui["api_only"] = false.into();
+    state["users"][next.to_string()] = ui;
+    state["next_user_id"] = (next + 1).into();
     std::fs::write(&path, serde_json::to_vec_pretty(&state).expect("JSON")).expect("write");
     support::start(config).await
 }

@@ -86,6 +86,19 @@ fn service(body: &str) -> String {
     format!("resource \"marketo_custom_service\" \"NAME\" {{\n{name}{body}{user}}}\n")
 }
 
+/// Two copies of the resource `one`, at addresses `NAME_a` and `NAME_b`, the second with
+/// `first` spelt `second`.
+fn twice(one: &str, first: &str, second: &str) -> String {
+    let a = one.replace("\" \"NAME\" {", "\" \"NAME_a\" {");
+    let b = one
+        .replace("\" \"NAME\" {", "\" \"NAME_b\" {")
+        .replace(first, second);
+    format!("{a}\n{b}")
+}
+
+/// A user of the instance who logs in to the UI (not API-only), which the suite's emulator holds.
+pub(super) const UI_USER: &str = "ui-user@example.com";
+
 fn data(kind: &str, body: &str) -> String {
     format!("data \"{kind}\" \"NAME\" {{\n{body}}}\n")
 }
@@ -189,6 +202,10 @@ pub(super) fn cases(emu: &EmulatorHandle) -> Vec<Case> {
         case(Validate, &["api_only_user", "leading or trailing"], service("  api_only_user = \" x@y.com\"\n")),
         case(Validate, &["api_only_user", "U+001B"], service("  api_only_user = \"x\\u001b@y.com\"\n")),
         case(Plan, &["display_name", "already exists"], service("  display_name = \"EMULATOR ADMIN SERVICE\"\n")),
+        // Issue 17: names planned twice in one run, and an owner who is not API-only.
+        case(Plan, &["name", "Two roles in this plan have the same name"], twice(&role("Twice NAME", ""), "Twice NAME", "TWICE NAME")),
+        case(Plan, &["display_name", "Two custom services in this plan have the same name"], twice(&service("  display_name = \"Twice NAME\"\n"), "Twice NAME", "twice NAME")),
+        case(Plan, &["api_only_user", "not an API-only user"], service(&format!("  api_only_user = \"{UI_USER}\"\n"))),
         // Data sources.
         case(Validate, &["id", "Conflicting role lookup"], data("marketo_role", "  name = \"Admin\"\n  id = \"1\"\n")),
         case(Validate, &["name", "Missing role lookup"], data("marketo_role", "")),
