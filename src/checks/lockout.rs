@@ -99,8 +99,9 @@ fn unchecked(why: &[String], what: &str) -> Diagnostics {
     Diagnostic::warning(
         "Could not check that the provider keeps its access",
         format!(
-            "{what}, and whether its API-only user keeps {} after it could not be checked: {}. \
-             Check it before applying: without both, the provider is locked out of the instance.",
+            "{what} may leave the API-only user this provider logs in as without {}, and that \
+             could not be checked: {}. Check it before applying: without both, the provider is \
+             locked out of the instance.",
             access::listed(&NEEDED),
             why.join("; ")
         ),
@@ -115,7 +116,7 @@ async fn me(shared: &Shared, client: &Client) -> Result<String, Diagnostics> {
         .whoami
         .userid(client)
         .await
-        .map_err(|why| unchecked(&[why], "This plan changes access"))
+        .map_err(|why| unchecked(&[why], "This change"))
 }
 
 /// Deleting or replacing the user `userid`: refused when it is the provider's own.
@@ -269,7 +270,7 @@ pub async fn role_changed(
     };
     let pairs = match shared.whoami.pairs(&client).await {
         Ok(pairs) => pairs,
-        Err(why) => return unchecked(&[why], "This plan changes a role"),
+        Err(why) => return unchecked(&[why], "Changing this role"),
     };
     if !pairs.iter().any(|(r, _)| *r == role_id) {
         return Diagnostics::new();

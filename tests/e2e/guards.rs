@@ -535,3 +535,59 @@ output "client_secret" {{
         &["Replacing the API-only user \"terraform@example.com\""],
     );
 }
+
+/// The guide "Reviewing changes": the change refused through the integration's own credentials
+/// applies through an admin integration's, with a provider alias, and the next plan is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guides_safe_way_applies_through_another_integration() {
+    let emu = support::emulator().await;
+    let snippets = support::guide_snippets("reviewing-changes");
+    assert_eq!(snippets.len(), 1, "{snippets:?}");
+    let guide = &snippets[0];
+    // The bootstrap, with the admin's credentials: the guide's objects with both permissions.
+    let mut tf = Terraform::new(&emu);
+    let boot = guide
+        .replace(
+            r#"permissions = ["Access Users", "Read-Only Lead"]"#,
+            r#"permissions = ["Access User Management Api", "Access Users", "Read-Only Lead"]"#,
+        )
+        .replace("  provider    = marketo.admin\n", "")
+        .replace("  provider   = marketo.admin\n", "")
+        .replace("  provider      = marketo.admin\n", "");
+    let outputs = r#"
+output "client_id" {
+  value = marketo_custom_service.terraform.client_id
+}
+
+output "client_secret" {
+  value     = marketo_custom_service.terraform.client_secret
+  sensitive = true
+}
+"#;
+    tf.set_env("TF_VAR_admin_client_id", emu.client_id());
+    tf.set_env("TF_VAR_admin_client_secret", emu.client_secret());
+    tf.config(&format!("{boot}{outputs}"));
+    tf.apply();
+    let (id, secret) = (
+        text(&tf.output("client_id")),
+        text(&tf.output("client_secret")),
+    );
+    // Managed with its own credentials, the change is refused...
+    tf.set_env("MARKETO_CLIENT_ID", &id);
+    tf.set_env("MARKETO_CLIENT_SECRET", &secret);
+    let own = boot.replace(
+        r#"permissions = ["Access User Management Api", "Access Users", "Read-Only Lead"]"#,
+        r#"permissions = ["Access Users", "Read-Only Lead"]"#,
+    );
+    tf.config(&format!("{own}{outputs}"));
+    let out = tf.fails(&["plan", "-no-color"]).flat();
+    assert_refused(&out, &["\"Access User Management Api\""]);
+    // ... and applies as the guide shows.
+    tf.config(&format!("{guide}{outputs}"));
+    tf.apply();
+    assert_eq!(
+        permissions_of(&emu, "Terraform Integration"),
+        vec!["Access Users".to_string(), "Read-Only Lead".to_string()]
+    );
+    tf.assert_no_changes();
+}
