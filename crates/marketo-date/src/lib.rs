@@ -23,7 +23,10 @@
 //! `parse_from_rfc3339` accepts nanoseconds and leap seconds, which Marketo cannot keep.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod error;
 mod parse;
+
+pub use error::DateError;
 
 use std::fmt;
 use std::str::FromStr;
@@ -36,50 +39,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Equality and ordering compare instants: `…T00:00:00-05:00` equals `…T05:00:00Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MarketoDateTime(DateTime<FixedOffset>);
-
-/// Why a string is not a date-time of the grammar asked for.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DateError {
-    /// Not in any shape Marketo writes ([`MarketoDateTime::parse`]).
-    #[error("invalid Marketo date-time {input:?}: {reason}")]
-    Answer {
-        /// The text given.
-        input: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// Not an RFC 3339 timestamp ([`MarketoDateTime::parse_config`]).
-    #[error("\"{input}\" is not an RFC 3339 timestamp such as 2027-01-31T23:59:59Z: {reason}")]
-    Rfc3339 {
-        /// The text given.
-        input: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// RFC 3339, but finer than the millisecond Marketo keeps: the rest would be silently lost.
-    #[error(
-        "\"{input}\" has {digits} fractional digits, but Marketo keeps milliseconds and would \
-         silently drop the rest: write at most 3 digits, such as \"{suggestion}\""
-    )]
-    FinerThanMillis {
-        /// The text given.
-        input: String,
-        /// How many fractional digits it has.
-        digits: usize,
-        /// The same text cut to milliseconds.
-        suggestion: String,
-    },
-    /// RFC 3339 allows a leap second; Marketo does not.
-    #[error(
-        "\"{input}\" names a leap second (:60), which Marketo does not accept: write :59 or the \
-         next minute's :00"
-    )]
-    LeapSecond {
-        /// The text given.
-        input: String,
-    },
-}
 
 impl MarketoDateTime {
     /// Reads a date-time in any shape Marketo writes. The grammar, with where each shape comes from
