@@ -16,6 +16,9 @@
 //! emulator; [`MarketoDateTime::to_rfc3339`] is the normalised RFC 3339 spelling in UTC that the
 //! provider records when Marketo's value differs from the configuration.
 //!
+//! And Marketo's day ([`marketo_day`], [`next_reset`]): midnight to midnight US Central time, when
+//! the daily API quota resets and by which the Usage API counts.
+//!
 //! The grammars are hand-written (DECISIONS.md, 2026-12-02): chrono's `parse_from_rfc3339` and its
 //! relaxed `DateTime::from_str` both refuse Marketo's compact dates (`20200807T20:49:54.0t+0000`)
 //! and the `t` before the offset (`…00.000t+0000`), `parse_from_rfc3339` also offsets without a
@@ -23,9 +26,11 @@
 //! `parse_from_rfc3339` accepts nanoseconds and leap seconds, which Marketo cannot keep.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod day;
 mod error;
 mod parse;
 
+pub use day::{marketo_day, next_reset};
 pub use error::DateError;
 
 use std::fmt;
