@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-pub(crate) use marketo_date::deserialize_opt;
+pub(crate) use marketo_date::{deserialize_opt, next_reset};
 pub use marketo_date::{DateError, MarketoDateTime};
 
 /// The former name of [`DateError`].
