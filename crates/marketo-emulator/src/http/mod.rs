@@ -15,13 +15,13 @@ use chrono::Utc;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
-use crate::api::{ApiError, DropConnection, MarketoCode};
 use crate::faults::{Fault, FaultState};
 use crate::limits::Limiter;
 use crate::log::{RequestLog, redact};
 use crate::model::{State, UM_PERMISSION, USERS_PERMISSION};
 use crate::ops::Page;
 use crate::persist;
+use crate::reply::{ApiError, DropConnection, MarketoCode};
 use crate::tokens::{TokenProblem, Tokens};
 use crate::util::{lock, percent_decode};
 
