@@ -11,8 +11,9 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{
-    App, check_length_header, parse_json, read_body, segments, unknown_path, wrong_method,
+use super::app::App;
+use super::request::{
+    check_length_header, parse_json, read_body, segments, unknown_path, wrong_method,
 };
 use crate::calendar;
 use crate::config::{Faults, Limits, RateLimit, validate_faults};

@@ -9,8 +9,9 @@ use axum::response::Response;
 use chrono::Utc;
 use serde_json::Value;
 
-use super::{
-    App, check_length_header, media_type, parse_json, query_pairs, read_body, wrong_method,
+use super::app::App;
+use super::request::{
+    check_length_header, media_type, parse_json, query_pairs, read_body, wrong_method,
 };
 use crate::api::IdentityOut;
 use crate::reply;

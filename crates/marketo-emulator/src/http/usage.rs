@@ -3,7 +3,7 @@
 
 use axum::response::Response;
 
-use super::App;
+use super::app::App;
 use crate::calendar;
 use crate::reply;
 

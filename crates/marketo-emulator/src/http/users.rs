@@ -4,7 +4,8 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{App, page};
+use super::app::App;
+use super::request::page;
 use crate::ops;
 use crate::reply::{self, ApiError};
 
