@@ -96,10 +96,10 @@ struct Inner {
 /// rate limiter and the counters.
 ///
 /// * The access token is fetched on first use, shared by every clone and concurrent call (one fetch
-///   at a time), renewed before expiry (see [`TokenRefresh`]), taken only once the call's turn has
-///   come (so it cannot expire while the call waits), renewed when Marketo answers 601 (the call is
-///   then resent once) or 602 (resent, within the retry policy), and sent only as
-///   `Authorization: Bearer`.
+///   at a time), renewed before expiry (see [`TokenRefresh`](crate::TokenRefresh)), taken only once
+///   the call's turn has come (so it cannot expire while the call waits), renewed when Marketo
+///   answers 601 (the call is then resent once) or 602 (resent, within the retry policy), and sent
+///   only as `Authorization: Bearer`.
 /// * At most `max_concurrency` calls are in flight and at most `rate_limit.calls` start per window;
 ///   a [`Client::read_back`] handle's calls go ahead of the queue.
 /// * After the first 607 (daily quota used up) no further call is sent until the quota resets.

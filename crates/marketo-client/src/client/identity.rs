@@ -131,7 +131,7 @@ pub(super) async fn identity_request(
 }
 
 /// Fetches a token once from `{identity_endpoint}/oauth/token` (no retries). Used to prove that a
-/// custom service's credentials log in; the [`Client`] manages its own token.
+/// custom service's credentials log in; the [`Client`](crate::Client) manages its own token.
 pub async fn fetch_token(
     identity_endpoint: &Url,
     client_id: &str,
