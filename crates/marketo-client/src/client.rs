@@ -1,16 +1,21 @@
 //! The HTTP core: the shared [`Client`] and one attempt (token, politeness, request, response).
-//! The rest of the machinery has a module each: `token` (the cached access token and the
-//! Identity call), `retry` (back-off, which failures may be resent, the create-lookup rule),
-//! `coalesce` (joining identical GETs) and `http` (how an answer becomes a value or an
-//! [`Error`]).
+//! The rest of the machinery has a module each: `call` (the request sent), `token` (the cached
+//! access token), `identity` (the Identity call and the token it gives), `retry` (back-off, which
+//! failures may be resent, the create-lookup rule), `coalesce` (joining identical GETs, whose
+//! answers `reads` keeps) and `http` (how an answer becomes a value or an [`Error`]). What this
+//! file holds is named by its children, never the other way round: it imports only `call`, `body`,
+//! `http`, `identity`, `quota` and `reads`, none of which implements anything on [`Client`].
 
 mod body;
+mod call;
 mod coalesce;
 #[cfg(test)]
 mod fuzz;
 mod http;
+mod identity;
 mod issue;
 mod quota;
+mod reads;
 mod retry;
 #[cfg(test)]
 mod tests;
@@ -20,7 +25,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use reqwest::Method;
 use reqwest::header::ACCEPT;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -35,15 +39,16 @@ use super::config::ClientConfig;
 use super::error::{Error, ErrorKind, Missing};
 use super::limiter::{Gate, Lane};
 use body::{check_url_length, operation, read_answer};
-use coalesce::ReadCoalescer;
-use http::{http_client, interpret, transport_error};
+use http::{http_client, interpret, retry_after, transport_error};
+use identity::CachedToken;
 use quota::QuotaStop;
-use token::CachedToken;
+use reads::ReadCoalescer;
 
+pub(crate) use call::Call;
 pub(crate) use http::parse;
-pub use retry::parse_retry_after;
+pub use http::parse_retry_after;
+pub use identity::fetch_token;
 pub(crate) use retry::{Lookup, Mode};
-pub use token::fetch_token;
 
 /// Counters of what a [`Client`] has sent, for tests and diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -91,10 +96,10 @@ struct Inner {
 /// rate limiter and the counters.
 ///
 /// * The access token is fetched on first use, shared by every clone and concurrent call (one fetch
-///   at a time), renewed before expiry (see [`TokenRefresh`]), taken only once the call's turn has
-///   come (so it cannot expire while the call waits), renewed when Marketo answers 601 (the call is
-///   then resent once) or 602 (resent, within the retry policy), and sent only as
-///   `Authorization: Bearer`.
+///   at a time), renewed before expiry (see [`TokenRefresh`](crate::TokenRefresh)), taken only once
+///   the call's turn has come (so it cannot expire while the call waits), renewed when Marketo
+///   answers 601 (the call is then resent once) or 602 (resent, within the retry policy), and sent
+///   only as `Authorization: Bearer`.
 /// * At most `max_concurrency` calls are in flight and at most `rate_limit.calls` start per window;
 ///   a [`Client::read_back`] handle's calls go ahead of the queue.
 /// * After the first 607 (daily quota used up) no further call is sent until the quota resets.
@@ -121,70 +126,6 @@ impl std::fmt::Debug for Client {
             .field("client_secret", &self.inner.config.client_secret)
             .finish_non_exhaustive()
     }
-}
-
-/// One HTTP request to the REST API. `segments` follow the endpoint's path and are percent-encoded
-/// one by one, so a userid can never change the path's shape.
-#[derive(Clone, Debug)]
-pub(crate) struct Call {
-    pub method: Method,
-    pub segments: Vec<String>,
-    pub query: Vec<(&'static str, String)>,
-    pub body: Option<Value>,
-    pub missing: Missing,
-}
-
-const BASE: [&str; 3] = ["userservice", "management", "v1"];
-/// The base of Marketo's REST APIs (of which the client reads the Usage API).
-const REST_BASE: [&str; 2] = ["rest", "v1"];
-
-impl Call {
-    fn new(method: Method, tail: &[&str], missing: Missing) -> Self {
-        Call::under(&BASE, method, tail, missing)
-    }
-
-    fn under(base: &[&str], method: Method, tail: &[&str], missing: Missing) -> Self {
-        Call {
-            method,
-            segments: base
-                .iter()
-                .chain(tail.iter())
-                .map(|s| (*s).to_owned())
-                .collect(),
-            query: Vec::new(),
-            body: None,
-            missing,
-        }
-    }
-
-    /// A GET under `/rest/v1/` rather than the User Management API's base.
-    pub(crate) fn rest_get(tail: &[&str], missing: Missing) -> Self {
-        Call::under(&REST_BASE, Method::GET, tail, missing)
-    }
-
-    pub(crate) fn get(tail: &[&str], missing: Missing) -> Self {
-        Call::new(Method::GET, tail, missing)
-    }
-
-    pub(crate) fn post(tail: &[&str], body: Option<Value>, missing: Missing) -> Self {
-        let mut call = Call::new(Method::POST, tail, missing);
-        call.body = body;
-        call
-    }
-
-    pub(crate) fn with_query(mut self, key: &'static str, value: impl ToString) -> Self {
-        self.query.push((key, value.to_string()));
-        self
-    }
-}
-
-/// The wait a 429 or 503 asks for in its `Retry-After` header.
-fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
-    if status != 429 && status != 503 {
-        return None;
-    }
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    parse_retry_after(value, std::time::SystemTime::now())
 }
 
 fn cancelled() -> Error {

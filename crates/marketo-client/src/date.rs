@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-pub(crate) use marketo_date::deserialize_opt;
 pub use marketo_date::{DateError, MarketoDateTime};
+pub(crate) use marketo_date::{deserialize_opt, next_reset};
 
 /// The former name of [`DateError`].
 pub type DateParseError = DateError;

@@ -16,6 +16,9 @@
 //! emulator; [`MarketoDateTime::to_rfc3339`] is the normalised RFC 3339 spelling in UTC that the
 //! provider records when Marketo's value differs from the configuration.
 //!
+//! And Marketo's day ([`marketo_day`], [`next_reset`]): midnight to midnight US Central time, when
+//! the daily API quota resets and by which the Usage API counts.
+//!
 //! The grammars are hand-written (DECISIONS.md, 2026-12-02): chrono's `parse_from_rfc3339` and its
 //! relaxed `DateTime::from_str` both refuse Marketo's compact dates (`20200807T20:49:54.0t+0000`)
 //! and the `t` before the offset (`…00.000t+0000`), `parse_from_rfc3339` also offsets without a
@@ -23,7 +26,12 @@
 //! `parse_from_rfc3339` accepts nanoseconds and leap seconds, which Marketo cannot keep.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod day;
+mod error;
 mod parse;
+
+pub use day::{marketo_day, next_reset};
+pub use error::DateError;
 
 use std::fmt;
 use std::str::FromStr;
@@ -36,50 +44,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Equality and ordering compare instants: `…T00:00:00-05:00` equals `…T05:00:00Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MarketoDateTime(DateTime<FixedOffset>);
-
-/// Why a string is not a date-time of the grammar asked for.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DateError {
-    /// Not in any shape Marketo writes ([`MarketoDateTime::parse`]).
-    #[error("invalid Marketo date-time {input:?}: {reason}")]
-    Answer {
-        /// The text given.
-        input: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// Not an RFC 3339 timestamp ([`MarketoDateTime::parse_config`]).
-    #[error("\"{input}\" is not an RFC 3339 timestamp such as 2027-01-31T23:59:59Z: {reason}")]
-    Rfc3339 {
-        /// The text given.
-        input: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// RFC 3339, but finer than the millisecond Marketo keeps: the rest would be silently lost.
-    #[error(
-        "\"{input}\" has {digits} fractional digits, but Marketo keeps milliseconds and would \
-         silently drop the rest: write at most 3 digits, such as \"{suggestion}\""
-    )]
-    FinerThanMillis {
-        /// The text given.
-        input: String,
-        /// How many fractional digits it has.
-        digits: usize,
-        /// The same text cut to milliseconds.
-        suggestion: String,
-    },
-    /// RFC 3339 allows a leap second; Marketo does not.
-    #[error(
-        "\"{input}\" names a leap second (:60), which Marketo does not accept: write :59 or the \
-         next minute's :00"
-    )]
-    LeapSecond {
-        /// The text given.
-        input: String,
-    },
-}
 
 impl MarketoDateTime {
     /// Reads a date-time in any shape Marketo writes. The grammar, with where each shape comes from

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
-use crate::DateError;
+use crate::error::DateError;
 
 struct Cursor<'a> {
     bytes: &'a [u8],

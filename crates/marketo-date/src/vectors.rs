@@ -1,9 +1,10 @@
-//! The one set of test vectors for every date the provider and the emulator read or write.
+//! The one set of test vectors for every date the provider and the emulator read or write, and for
+//! Marketo's day (the daily quota's reset and the Usage API's dates).
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use serde::Deserialize;
 
-use crate::{DateError, MarketoDateTime, deserialize_opt, format_answer};
+use crate::{DateError, MarketoDateTime, deserialize_opt, format_answer, marketo_day, next_reset};
 
 /// One input and what each grammar makes of it.
 struct Vector {
@@ -89,6 +90,72 @@ const VECTORS: &[Vector] = &[
     v("2020-1231T23:59:59Z", None, NOT_RFC3339),
     v("2020-12-31T13:00.5Z", None, NOT_RFC3339),
 ];
+
+/// One instant and Marketo's day around it ([`marketo_day`], [`next_reset`]).
+struct Day {
+    /// The instant, RFC 3339 in UTC.
+    at: &'static str,
+    /// The Marketo day it falls in (US Central time's date).
+    day: &'static str,
+    /// The next midnight US Central time, when the daily quota resets.
+    resets: &'static str,
+}
+
+const fn d(at: &'static str, day: &'static str, resets: &'static str) -> Day {
+    Day { at, day, resets }
+}
+
+#[rustfmt::skip]
+const DAYS: &[Day] = &[
+    // Winter: CST, UTC-6.
+    d("2026-12-02T12:00:00Z", "2026-12-02", "2026-12-03T06:00:00Z"),
+    d("2026-12-03T05:59:00Z", "2026-12-02", "2026-12-03T06:00:00Z"),
+    d("2026-12-03T05:59:59Z", "2026-12-02", "2026-12-03T06:00:00Z"),
+    d("2026-12-03T06:00:00Z", "2026-12-03", "2026-12-04T06:00:00Z"),
+    d("2026-12-31T23:00:00Z", "2026-12-31", "2027-01-01T06:00:00Z"),
+    d("2027-01-01T05:59:00Z", "2026-12-31", "2027-01-01T06:00:00Z"),
+    // Summer: CDT, UTC-5.
+    d("2026-07-01T12:00:00Z", "2026-07-01", "2026-07-02T05:00:00Z"),
+    d("2026-07-02T04:59:59Z", "2026-07-01", "2026-07-02T05:00:00Z"),
+    d("2026-07-02T05:00:00Z", "2026-07-02", "2026-07-03T05:00:00Z"),
+    // Daylight time begins Sunday 8 March 2026 at 2 AM (08:00 UTC): that midnight is still CST.
+    d("2026-03-07T12:00:00Z", "2026-03-07", "2026-03-08T06:00:00Z"),
+    d("2026-03-08T07:59:59Z", "2026-03-08", "2026-03-09T05:00:00Z"),
+    d("2026-03-08T12:00:00Z", "2026-03-08", "2026-03-09T05:00:00Z"),
+    d("2026-03-09T04:59:59Z", "2026-03-08", "2026-03-09T05:00:00Z"),
+    d("2026-03-09T05:00:00Z", "2026-03-09", "2026-03-10T05:00:00Z"),
+    // It ends Sunday 1 November 2026 at 2 AM CDT (07:00 UTC): that midnight is still CDT.
+    d("2026-10-31T12:00:00Z", "2026-10-31", "2026-11-01T05:00:00Z"),
+    d("2026-11-01T04:59:59Z", "2026-10-31", "2026-11-01T05:00:00Z"),
+    d("2026-11-01T05:00:00Z", "2026-11-01", "2026-11-02T06:00:00Z"),
+    d("2026-11-01T12:00:00Z", "2026-11-01", "2026-11-02T06:00:00Z"),
+    d("2026-11-02T05:59:59Z", "2026-11-01", "2026-11-02T06:00:00Z"),
+    d("2026-11-02T06:00:00Z", "2026-11-02", "2026-11-03T06:00:00Z"),
+];
+
+#[test]
+fn every_instant_in_its_marketo_day() {
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for t in DAYS {
+        let (now, resets) = (at(t.at), at(t.resets));
+        assert_eq!(marketo_day(now), date(t.day), "{}", t.at);
+        assert_eq!(next_reset(now), resets, "{}", t.at);
+        // The reset is the first instant of the next Marketo day.
+        assert_eq!(
+            marketo_day(resets - TimeDelta::seconds(1)),
+            date(t.day),
+            "{}",
+            t.at
+        );
+        assert_eq!(
+            marketo_day(resets),
+            date(t.day) + TimeDelta::days(1),
+            "{}",
+            t.at
+        );
+    }
+}
 
 #[test]
 fn every_vector_as_a_marketo_answer() {

@@ -35,6 +35,7 @@ mod log;
 mod model;
 mod ops;
 mod persist;
+mod reply;
 mod server;
 mod tls;
 mod tokens;

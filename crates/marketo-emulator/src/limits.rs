@@ -7,8 +7,8 @@ use std::time::Instant;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 
-use crate::api::ApiError;
 use crate::config::Limits;
+use crate::reply::ApiError;
 use crate::util::lock;
 
 #[derive(Debug)]

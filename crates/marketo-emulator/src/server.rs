@@ -17,7 +17,6 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::api::DropConnection;
 use crate::config::{Config, Faults, Limits, validate_faults};
 use crate::error::Error;
 use crate::faults::FaultState;
@@ -27,6 +26,7 @@ use crate::log::RequestLog;
 use crate::model::{ADMIN_SERVICE_ID, Snapshot, State};
 use crate::ops;
 use crate::persist;
+use crate::reply::DropConnection;
 use crate::tokens::Tokens;
 use crate::util::lock;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::api::ApiError;
+use crate::reply::ApiError;
 
 /// Days kept: today and the 30 before it. Older days are dropped as the days go by.
 pub(crate) const KEPT_DAYS: u64 = 31;

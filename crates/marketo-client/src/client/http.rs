@@ -1,8 +1,8 @@
-//! From HTTP to values and errors: the reqwest client, transport failures, and how an answer
-//! (Marketo errors in the body, status codes, broken bodies) becomes a value or an [`Error`], with
-//! every secret redacted.
+//! From HTTP to values and errors: the reqwest client, transport failures, how an answer (Marketo
+//! errors in the body, status codes, broken bodies) becomes a value or an [`Error`], with every
+//! secret redacted, and the wait its `Retry-After` header asks for.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -252,4 +252,25 @@ pub(crate) fn interpret(
                 .with_retry(retry))
         }
     }
+}
+
+/// A `Retry-After` value: whole seconds, or an HTTP date (then the time left until it, zero if it
+/// has passed). `None` when it is neither.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::from(date.with_timezone(&chrono::Utc));
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait a 429 or 503 asks for in its `Retry-After` header.
+pub(super) fn retry_after(status: u16, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
 }

@@ -2,7 +2,7 @@
 //! credentials or for another service's Client ID and Secret (an ephemeral token for an
 //! integration, or a check that a service's credentials work).
 
-use super::token::identity_request;
+use super::identity::identity_request;
 use super::{Client, bump, cancelled};
 use crate::error::Error;
 use crate::secret::Secret;

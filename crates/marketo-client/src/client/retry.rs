@@ -3,7 +3,7 @@
 //! outcome is unknown is looked up before it is sent again).
 
 use std::future::Future;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use rand::Rng;
 use serde::de::DeserializeOwned;
@@ -11,8 +11,9 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::call::Call;
 use super::http::parse;
-use super::{Call, Client, bump, cancelled};
+use super::{Client, bump, cancelled};
 use crate::error::{Error, ErrorKind, Retry};
 
 /// How an operation may be repeated.
@@ -30,18 +31,6 @@ pub(crate) enum Lookup<T> {
     Found(T),
     /// It did not: resend, with a replacement body if given.
     Resend(Option<Value>),
-}
-
-/// A `Retry-After` value: whole seconds, or an HTTP date (then the time left until it, zero if it
-/// has passed). `None` when it is neither.
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
-    }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::from(date.with_timezone(&chrono::Utc));
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The wait before a retry the server asked for with `Retry-After`: never longer than Marketo's

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
+
 use super::*;
 use crate::error::Retry;
 use crate::secret::Secret;

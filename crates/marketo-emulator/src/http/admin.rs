@@ -5,14 +5,15 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{App, page};
-use crate::api::{self, ApiError};
+use super::app::App;
+use super::request::page;
 use crate::ops;
+use crate::reply::{self, ApiError};
 
 // ----- roles -------------------------------------------------------------------------------------------
 
 pub(super) fn permissions() -> Response {
-    api::ok(&crate::model::grantable_permissions())
+    reply::ok(&crate::model::grantable_permissions())
 }
 
 pub(super) fn create_role(
@@ -21,11 +22,11 @@ pub(super) fn create_role(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
-    Ok(api::ok(&app.write(|s| ops::create_role(s, req, now))?))
+    Ok(reply::ok(&app.write(|s| ops::create_role(s, req, now))?))
 }
 
 pub(super) fn get_role(app: &App, id: &str) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(|s| ops::get_role(s, id))?))
+    Ok(reply::ok(&app.read(|s| ops::get_role(s, id))?))
 }
 
 pub(super) fn update_role(
@@ -35,19 +36,21 @@ pub(super) fn update_role(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
-    Ok(api::ok(&app.write(|s| ops::update_role(s, id, req, now))?))
+    Ok(reply::ok(
+        &app.write(|s| ops::update_role(s, id, req, now))?,
+    ))
 }
 
 pub(super) fn delete_role(app: &App, id: &str) -> Result<Response, ApiError> {
     app.write(|s| ops::delete_role(s, id))?;
-    Ok(api::ok_true())
+    Ok(reply::ok_true())
 }
 
 // ----- services ----------------------------------------------------------------------------------------
 
 pub(super) fn services(app: &App, query: Option<&str>) -> Result<Response, ApiError> {
     let p = page(query)?;
-    Ok(api::ok(&app.read(|s| ops::services(s, p))))
+    Ok(reply::ok(&app.read(|s| ops::services(s, p))))
 }
 
 pub(super) fn create_service(
@@ -56,11 +59,11 @@ pub(super) fn create_service(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
-    Ok(api::ok(&app.write(|s| ops::create_service(s, req, now))?))
+    Ok(reply::ok(&app.write(|s| ops::create_service(s, req, now))?))
 }
 
 pub(super) fn get_service(app: &App, id: &str) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(|s| ops::get_service(s, id))?))
+    Ok(reply::ok(&app.read(|s| ops::get_service(s, id))?))
 }
 
 pub(super) fn update_service(
@@ -70,12 +73,12 @@ pub(super) fn update_service(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
-    Ok(api::ok(
+    Ok(reply::ok(
         &app.write(|s| ops::update_service(s, id, req, now))?,
     ))
 }
 
 pub(super) fn delete_service(app: &App, id: &str) -> Result<Response, ApiError> {
     app.write(|s| ops::delete_service(s, id))?;
-    Ok(api::ok_true())
+    Ok(reply::ok_true())
 }

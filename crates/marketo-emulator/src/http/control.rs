@@ -11,14 +11,15 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{
-    App, check_length_header, parse_json, read_body, segments, unknown_path, wrong_method,
+use super::app::App;
+use super::request::{
+    check_length_header, parse_json, read_body, segments, unknown_path, wrong_method,
 };
-use crate::api::{self, ApiError};
 use crate::calendar;
 use crate::config::{Faults, Limits, RateLimit, validate_faults};
 use crate::model::State;
 use crate::ops;
+use crate::reply::{self, ApiError};
 use crate::usage::SeedBody;
 use crate::util::lock;
 
@@ -69,11 +70,11 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
         return Err(wrong_method(&parts.method));
     }
     match (action, s.as_slice()) {
-        (0, _) => Ok(api::ok(&app.read(State::snapshot))),
+        (0, _) => Ok(reply::ok(&app.read(State::snapshot))),
         (1, ["users", userid, _]) => {
             let now = Utc::now();
             app.write(|st| ops::accept(st, userid, now))?;
-            Ok(api::ok_true())
+            Ok(reply::ok_true())
         }
         (2, _) => {
             let faults = match control_body(&parts, body).await? {
@@ -89,7 +90,7 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
                 }
             };
             lock(&app.faults).set(faults);
-            Ok(api::ok_true())
+            Ok(reply::ok_true())
         }
         (3, _) => {
             let b: LimitsBody = match control_body(&parts, body).await? {
@@ -109,15 +110,15 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
                 concurrency: b.concurrency,
                 daily_quota: b.daily_quota,
             });
-            Ok(api::ok_true())
+            Ok(reply::ok_true())
         }
         (4, _) => {
             lock(&app.tokens).expire_all(Instant::now());
-            Ok(api::ok_true())
+            Ok(reply::ok_true())
         }
         (5, _) => {
             let today = calendar::today();
-            Ok(api::ok(&app.read(|s| s.usage.kept(today))))
+            Ok(reply::ok(&app.read(|s| s.usage.kept(today))))
         }
         (6, _) => {
             let body: SeedBody = match control_body(&parts, body).await? {
@@ -126,7 +127,7 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
             };
             let today = calendar::today();
             app.write(|s| s.usage.seed(body, today))?;
-            Ok(api::ok_true())
+            Ok(reply::ok_true())
         }
         _ => Err(unknown_path()),
     }

@@ -9,14 +9,16 @@ use axum::response::Response;
 use chrono::Utc;
 use serde_json::Value;
 
-use super::{
-    App, check_length_header, media_type, parse_json, query_pairs, read_body, wrong_method,
+use super::app::App;
+use super::request::{
+    check_length_header, media_type, parse_json, query_pairs, read_body, wrong_method,
 };
-use crate::api::{self, IdentityOut};
+use crate::api::IdentityOut;
+use crate::reply;
 use crate::util::{constant_time_eq, lock};
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    api::json_response(
+    reply::json_response(
         status,
         &serde_json::json!({ "error": error, "error_description": description }),
     )
@@ -115,7 +117,7 @@ pub(super) async fn identity(app: &App, req: Request) -> Response {
             return e.into_response();
         }
     }
-    api::ok(&IdentityOut {
+    reply::ok(&IdentityOut {
         access_token: issued.token,
         token_type: "bearer",
         expires_in: issued.expires_in,

@@ -1,32 +1,32 @@
-//! Request handling: routing, authentication, limits, faults, body parsing, the Usage API's
-//! counting and the request log.
+//! The router: every request enters at [`dispatch`], which logs it, injects faults, routes it,
+//! checks its token and permissions and the limits, counts it for the Usage API and names the
+//! handler of its operation, one module per family (`users`, `admin`, `usage`, `identity`,
+//! `control`). What the handlers share is in modules of its own, which name no handler: `app`
+//! (the instance's shared data, [`App`]) and `request` (reading a request's parts).
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use chrono::Utc;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
-use crate::api::{ApiError, DropConnection, MarketoCode};
-use crate::faults::{Fault, FaultState};
-use crate::limits::Limiter;
-use crate::log::{RequestLog, redact};
-use crate::model::{State, UM_PERMISSION, USERS_PERMISSION};
-use crate::ops::Page;
-use crate::persist;
-use crate::tokens::{TokenProblem, Tokens};
-use crate::util::{lock, percent_decode};
+use crate::faults::Fault;
+use crate::log::redact;
+use crate::model::{UM_PERMISSION, USERS_PERMISSION};
+use crate::reply::{ApiError, DropConnection, MarketoCode};
+use crate::tokens::TokenProblem;
+use crate::util::lock;
+use request::{
+    bearer, check_length_header, json_body, query_pairs, segments, unknown_path, wrong_method,
+};
 
-/// Largest request body accepted (Marketo's limit).
-pub(crate) const MAX_BODY: usize = 1024 * 1024;
+pub(crate) use app::App;
+
 const PREFIX: &str = "/userservice/management/v1/";
 /// Marketo's REST APIs, of which the emulator serves the Usage API.
 const REST_V1: &str = "/rest/v1/";
@@ -47,81 +47,14 @@ fn is_rest(path: &str) -> bool {
 const TOKEN_PATH: &str = "/identity/oauth/token";
 
 mod admin;
+mod app;
 mod control;
 mod identity;
+mod request;
 #[cfg(test)]
 mod tests;
 mod usage;
 mod users;
-
-/// One running instance's shared data.
-pub(crate) struct App {
-    pub state: Mutex<State>,
-    pub state_file: Option<PathBuf>,
-    pub tokens: Mutex<Tokens>,
-    pub limiter: Arc<Limiter>,
-    pub faults: Mutex<FaultState>,
-    pub ims: bool,
-    pub token_ttl: Duration,
-    pub log: Option<RequestLog>,
-    /// Whether the Usage API's counts changed since the state file was last written.
-    pub usage_unsaved: AtomicBool,
-}
-
-impl App {
-    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        f(&lock(&self.state))
-    }
-
-    /// Applies a change to a copy of the state, saves the copy, and only then makes it current, so a
-    /// failed operation or a failed save changes nothing.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut State) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let mut current = lock(&self.state);
-        let mut next = current.clone();
-        let out = f(&mut next)?;
-        if let Some(path) = &self.state_file {
-            persist::save(path, &next).map_err(|e| {
-                ApiError::system(format!("The emulator could not save its state: {e}"))
-            })?;
-            // The file now holds every count made so far (they are made under the same lock).
-            self.usage_unsaved.store(false, Ordering::SeqCst);
-        }
-        *current = next;
-        Ok(out)
-    }
-
-    /// Counts one API call of the API-only user `userid` today. Counts are kept in memory and reach
-    /// the state file with the next write, or at a clean stop ([`App::save_usage`]).
-    pub fn count_call(&self, userid: &str) {
-        let today = crate::calendar::today();
-        lock(&self.state).usage.count_call(today, userid);
-        self.usage_unsaved.store(true, Ordering::SeqCst);
-    }
-
-    /// Counts one error answer with Marketo error `code` today.
-    pub fn count_error(&self, code: i32) {
-        let today = crate::calendar::today();
-        lock(&self.state).usage.count_error(today, code);
-        self.usage_unsaved.store(true, Ordering::SeqCst);
-    }
-
-    /// Writes the state file if counts were made since it was last written (at a clean stop).
-    pub fn save_usage(&self) -> std::io::Result<()> {
-        let Some(path) = &self.state_file else {
-            return Ok(());
-        };
-        let current = lock(&self.state);
-        if self.usage_unsaved.swap(false, Ordering::SeqCst) {
-            persist::save(path, &current).inspect_err(|_| {
-                self.usage_unsaved.store(true, Ordering::SeqCst);
-            })?;
-        }
-        Ok(())
-    }
-}
 
 /// Every request enters here.
 pub(crate) async fn dispatch(AxumState(app): AxumState<Arc<App>>, req: Request) -> Response {
@@ -282,26 +215,6 @@ impl Route {
     }
 }
 
-fn unknown_path() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, 610, "Requested resource not found")
-}
-
-fn wrong_method(method: &Method) -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        605,
-        format!("HTTP Method {method} not supported for this resource"),
-    )
-}
-
-fn segments(rest: &str) -> Result<Vec<String>, ApiError> {
-    let segs: Option<Vec<String>> = rest.split('/').map(percent_decode).collect();
-    match segs {
-        Some(s) if s.iter().all(|x| !x.is_empty()) => Ok(s),
-        _ => Err(unknown_path()),
-    }
-}
-
 fn route(method: &Method, path: &str) -> Result<Route, ApiError> {
     if let Some(rest) = path.strip_prefix(REST_V1) {
         return rest_route(method, rest);
@@ -355,121 +268,6 @@ fn rest_route(method: &Method, rest: &str) -> Result<Route, ApiError> {
         return Err(wrong_method(method));
     }
     Ok(r)
-}
-
-// ----- request parts ----------------------------------------------------------------------------------
-
-fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    query
-        .map(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn page(query: Option<&str>) -> Result<Page, ApiError> {
-    let mut p = Page {
-        offset: 0,
-        size: 20,
-    };
-    for (k, v) in query_pairs(query) {
-        match k.as_str() {
-            "pageOffset" => {
-                p.offset = v.trim().parse().map_err(|_| {
-                    ApiError::invalid(format!(
-                        "Invalid pageOffset '{v}': expected a whole number of at least 0"
-                    ))
-                })?;
-            }
-            "pageSize" => {
-                p.size = v
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=200).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::invalid(format!(
-                            "Invalid pageSize '{v}': expected a whole number from 1 to 200"
-                        ))
-                    })?;
-            }
-            _ => {}
-        }
-    }
-    Ok(p)
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        413,
-        "Request Entity Too Large",
-    )
-}
-
-fn check_length_header(headers: &HeaderMap) -> Result<(), ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    match declared {
-        Some(n) if n > MAX_BODY as u64 => Err(too_large()),
-        _ => Ok(()),
-    }
-}
-
-async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Err(_) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            609,
-            "The request body could not be read",
-        )),
-    }
-}
-
-fn media_type(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-}
-
-fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, 609, format!("Invalid JSON: {e}")))
-}
-
-async fn json_body(parts: &Parts, body: Body) -> Result<Value, ApiError> {
-    if media_type(&parts.headers).as_deref() != Some("application/json") {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            612,
-            "Invalid Content Type: send application/json",
-        ));
-    }
-    check_length_header(&parts.headers)?;
-    let bytes = read_body(body).await?;
-    parse_json(&bytes)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
 }
 
 fn unauthorized(message: &str) -> ApiError {

@@ -1,4 +1,6 @@
+use super::request::page;
 use super::*;
+use crate::ops::Page;
 
 #[test]
 fn routes() {

@@ -3,18 +3,18 @@
 
 use axum::response::Response;
 
-use super::App;
-use crate::api;
+use super::app::App;
 use crate::calendar;
+use crate::reply;
 
 /// `stats/usage.json` (`days` = 1) and `stats/usage/last7days.json` (`days` = 7).
 pub(super) fn usage(app: &App, days: u64) -> Response {
     let today = calendar::today();
-    api::rest_ok(app.read(|s| s.usage.usage_days(today, days)))
+    reply::rest_ok(app.read(|s| s.usage.usage_days(today, days)))
 }
 
 /// `stats/errors.json` (`days` = 1) and `stats/errors/last7days.json` (`days` = 7).
 pub(super) fn errors(app: &App, days: u64) -> Response {
     let today = calendar::today();
-    api::rest_ok(app.read(|s| s.usage.error_days(today, days)))
+    reply::rest_ok(app.read(|s| s.usage.error_days(today, days)))
 }

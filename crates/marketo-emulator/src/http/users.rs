@@ -4,40 +4,41 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{App, page};
-use crate::api::{self, ApiError};
+use super::app::App;
+use super::request::page;
 use crate::ops;
+use crate::reply::{self, ApiError};
 
 pub(super) fn all_users(app: &App, query: Option<&str>) -> Result<Response, ApiError> {
     let p = page(query)?;
-    Ok(api::ok(&app.read(|s| ops::all_users(s, p))))
+    Ok(reply::ok(&app.read(|s| ops::all_users(s, p))))
 }
 
 pub(super) fn invite(app: &App, body: Value, now: DateTime<Utc>) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
     let ims = app.ims;
     app.write(|s| ops::invite(s, req, ims, now))?;
-    Ok(api::ok_true())
+    Ok(reply::ok_true())
 }
 
 pub(super) fn roles(app: &App) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(ops::roles)))
+    Ok(reply::ok(&app.read(ops::roles)))
 }
 
 pub(super) fn workspaces(app: &App) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(ops::workspaces)))
+    Ok(reply::ok(&app.read(ops::workspaces)))
 }
 
 pub(super) fn get_user(app: &App, userid: &str) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(|s| ops::get_user(s, userid))?))
+    Ok(reply::ok(&app.read(|s| ops::get_user(s, userid))?))
 }
 
 pub(super) fn get_invite(app: &App, userid: &str) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(|s| ops::get_invite(s, userid))?))
+    Ok(reply::ok(&app.read(|s| ops::get_invite(s, userid))?))
 }
 
 pub(super) fn user_roles(app: &App, userid: &str) -> Result<Response, ApiError> {
-    Ok(api::ok(&app.read(|s| ops::user_roles(s, userid))?))
+    Ok(reply::ok(&app.read(|s| ops::user_roles(s, userid))?))
 }
 
 pub(super) fn update_user(
@@ -48,7 +49,7 @@ pub(super) fn update_user(
 ) -> Result<Response, ApiError> {
     let req = ops::from_value(body)?;
     let ims = app.ims;
-    Ok(api::ok(
+    Ok(reply::ok(
         &app.write(|s| ops::update_user(s, userid, req, ims, now))?,
     ))
 }
@@ -56,13 +57,13 @@ pub(super) fn update_user(
 pub(super) fn delete_user(app: &App, userid: &str) -> Result<Response, ApiError> {
     let ims = app.ims;
     app.write(|s| ops::delete_user(s, userid, ims))?;
-    Ok(api::ok_true())
+    Ok(reply::ok_true())
 }
 
 pub(super) fn delete_invite(app: &App, userid: &str) -> Result<Response, ApiError> {
     let ims = app.ims;
     app.write(|s| ops::delete_invite(s, userid, ims))?;
-    Ok(api::ok_true())
+    Ok(reply::ok_true())
 }
 
 pub(super) fn add_roles(
@@ -72,7 +73,7 @@ pub(super) fn add_roles(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let pairs = ops::pair_list(body)?;
-    Ok(api::ok(
+    Ok(reply::ok(
         &app.write(|s| ops::add_roles(s, userid, pairs, now))?,
     ))
 }
@@ -84,7 +85,7 @@ pub(super) fn remove_roles(
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
     let pairs = ops::pair_list(body)?;
-    Ok(api::ok(
+    Ok(reply::ok(
         &app.write(|s| ops::remove_roles(s, userid, pairs, now))?,
     ))
 }

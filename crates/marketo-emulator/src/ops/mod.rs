@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::api::ApiError;
 use crate::model::State;
+use crate::reply::ApiError;
 use crate::util::is_valid_email;
 
 /// Longest role or service name.

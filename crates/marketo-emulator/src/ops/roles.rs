@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{MAX_DESCRIPTION, MAX_NAME, check_len, next_id, not_blank, present, required};
-use crate::api::{self, ApiError, RoleDetailOut, RoleOut, WorkspaceOut};
+use crate::api::{self, RoleDetailOut, RoleOut, WorkspaceOut};
 use crate::model::{FIRST_CUSTOM_ROLE_ID, RoleRec, State, canonical_permission};
+use crate::reply::ApiError;
 
 pub(crate) fn roles(s: &State) -> Vec<RoleOut> {
     s.roles.values().map(api::role_out).collect()

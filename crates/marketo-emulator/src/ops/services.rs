@@ -8,8 +8,9 @@ use serde::Deserialize;
 use super::{
     MAX_DESCRIPTION, MAX_NAME, Page, check_len, next_id, not_blank, page, present, required,
 };
-use crate::api::{self, ApiError, ServiceOut};
+use crate::api::{self, ServiceOut};
 use crate::model::{ServiceRec, State, UserStatus};
+use crate::reply::ApiError;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

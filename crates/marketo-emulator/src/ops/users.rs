@@ -10,8 +10,9 @@ use super::{
     Page, check_email, email_taken, from_value, next_id, not_blank, page, parse_expiry, present,
     required,
 };
-use crate::api::{self, AllUsersOut, ApiError, InvitedUserOut, UserOut, UserRoleWorkspace};
+use crate::api::{self, AllUsersOut, InvitedUserOut, UserOut, UserRoleWorkspace};
 use crate::model::{ALL_ZONES, Pair, State, UserRec, UserStatus};
+use crate::reply::ApiError;
 use crate::util::is_valid_email;
 
 #[derive(Debug, Deserialize)]
