@@ -2,15 +2,21 @@
 # `make bench`: measures the provider (release build) through Terraform 1.15.5 against
 # marketo-emulator, and writes BENCHMARKS.md at the root with every figure side by side:
 #   1. `terraform plan` of BENCH_PLAN_N (1000) new marketo_api_only_user against as many
-#      terraform_data (Terraform's built-in resource, no provider): median of BENCH_PLAN_RUNS (3)
+#      terraform_data (Terraform's built-in resource, no provider) and as many workato_project of
+#      the Go peer below: median of BENCH_PLAN_RUNS (3)
 #   2. start-to-handshake time and peak RSS against a Go terraform-plugin-framework provider
 #      (workato 0.16.0 from PyPI, unpacked into .tools/): median of BENCH_STARTS (20) starts,
 #      and the provider's peak RSS over `terraform providers schema -json`
 #   3. API calls per operation (emulator request log) against Marketo's floor, BENCH_N (40)
-#      roles + BENCH_N users: apply, no-change plan, plan -refresh=false, destroy, each command
-#      started with the emulator's rate window emptied
-#   4. the wall times of those commands (the no-change plan of 2 x BENCH_N objects against the
-#      provider's call budget of 80 per 20 s), and of the same cycle run back to back
+#      roles + BENCH_N users + BENCH_N services: apply, no-change plan, a plan that touches access
+#      (issue 17), plan -refresh=false, destroy, each command started with the emulator's rate
+#      window emptied
+#   4. the wall times of those commands (the no-change plan of 3 x BENCH_N objects against the
+#      provider's call budget of 80 per 20 s), of the same cycle run back to back, and of two
+#      applies at once sharing the machine's call budget
+#   5. the review of a saved plan (scripts/bench-review.sh), when that script is there
+# The machine must be quiet: the share of CPU that other processes use is sampled before and after
+# the measurements, and BENCHMARKS.md says when it was too high for the figures to stand.
 # A benchmark reports, it does not assert: only a failing step stops it. Knobs:
 #   BENCH_N=100 BENCH_PLAN_N=500 BENCH_PLAN_RUNS=3 BENCH_STARTS=20 BENCH_OUT=/tmp/b.md make bench
 #   BENCH_KEEP=1 keeps the scratch folder (Terraform logs, the emulator's request log).
@@ -36,6 +42,16 @@ say() { echo "== $*" >&2; }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# busy: the share of the machine's CPU used over 3 s while the bench itself waits (other work).
+busy() {
+  local a b
+  a=($(head -n 1 /proc/stat)); sleep 3; b=($(head -n 1 /proc/stat))
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); total = 0; idle = 0
+    for (i = 2; i <= 11; i++) { total += y[i] - x[i] }
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.2f", total > 0 ? 1 - idle / total : 0 }'
+}
 
 say "building the release binaries (cargo build --release)"
 cargo build --release --quiet --workspace --bins --manifest-path "$root/Cargo.toml" ||
@@ -118,6 +134,9 @@ timed() {
     "$("$python" "$helpers/calls.py" "$log" $((before + 1)) "$(log_lines)")" >> "$res/steps.tsv"
 }
 
+busy_before=$(busy)
+say "CPU used by other processes before the measurements: $busy_before of the machine"
+
 # --- 2. start-to-handshake and peak RSS --------------------------------------------------------
 say "start-to-handshake: $starts starts of each binary, in turn"
 bins=("ours (glibc)=$release/terraform-provider-marketo")
@@ -190,13 +209,42 @@ resource "terraform_data" "u" {
   }
 }
 HCL
+# The Go peer's plan: as many new workato_project (a name and a description each); its provider
+# block needs an HTTPS base_url, which the plan never calls.
+mkdir -p "$work/plan-go"
+cat > "$work/plan-go/main.tf" <<HCL
+terraform {
+  required_providers {
+    workato = { source = "local/workato" }
+  }
+}
+
+provider "workato" {
+  api_key  = "bench"
+  base_url = "https://127.0.0.1:9"
+}
+
+resource "workato_project" "u" {
+  count       = $big
+  name        = "Planned \${count.index}"
+  description = "Planned project \${count.index}"
+}
+HCL
+mkdir -p "$work/go-plugin"
+cp "$go_bin" "$work/go-plugin/terraform-provider-workato"
+printf 'provider_installation {\n  dev_overrides {\n    "registry.terraform.io/local/workato" = "%s"\n  }\n  direct {}\n}\n' \
+  "$work/go-plugin" > "$work/go-terraformrc"
 run init-plan-data "$work/plan-data" init -input=false -no-color
-say "terraform plan of $big new marketo_api_only_user and of $big terraform_data, $plan_runs runs each, in turn"
+say "terraform plan of $big new marketo_api_only_user, $big terraform_data and $big workato_project, $plan_runs runs each, in turn"
 for i in $(seq 1 "$plan_runs"); do
-  for kind in users data; do
+  for kind in users data go; do
     before=$(log_lines)
     start=$EPOCHREALTIME
-    run "plan-$kind-$i" "$work/plan-$kind" plan -input=false -lock=false -no-color
+    if [ "$kind" = go ]; then
+      TF_CLI_CONFIG_FILE="$work/go-terraformrc" run "plan-$kind-$i" "$work/plan-$kind" plan -input=false -lock=false -no-color
+    else
+      run "plan-$kind-$i" "$work/plan-$kind" plan -input=false -lock=false -no-color
+    fi
     end=$EPOCHREALTIME
     grep -q "Plan: $big to add" "$work/plan-$kind-$i.log" || fail "plan-$kind-$i did not plan $big additions"
     printf '%s\t%s\t%s\t%s\n' "$kind" "$i" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')" \
@@ -213,13 +261,17 @@ settle() {
     -d '{"rateLimit": "100/20", "concurrency": 10, "dailyQuota": 50000}' \
     "$url/_emulator/limits.json" > /dev/null || fail "could not reset the emulator's limits"
 }
-# cycle PREFIX SETTLE: apply, no-change plan, plan -refresh=false and destroy of N roles + N
-# users, with the emulator's window forgotten before each command when SETTLE is 1, else back to
-# back (Marketo's window then spans the commands, each a new provider process with a fresh budget).
-cycle() {
-  local prefix=$1 settled=$2 dir="$work/crud-$1"
-  mkdir -p "$dir"
-  cat > "$dir/main.tf" <<HCL
+# chain PREFIX [ACCESS]: the configuration of N roles, N users each holding its role, and N
+# services each owned by its user. With ACCESS, the same with role 0's permissions changed and the
+# last service left out: a plan that touches access (issue 17).
+chain() {
+  local prefix=$1 access=${2:-}
+  local perms='["Read-Only Lead"]' services=$n
+  if [ -n "$access" ]; then
+    perms='count.index == 0 ? ["Read-Only Lead", "Read-Write Lead"] : ["Read-Only Lead"]'
+    services=$((n - 1))
+  fi
+  cat <<HCL
 terraform {
   required_providers {
     marketo = { source = "marketo-community/marketo" }
@@ -229,7 +281,7 @@ terraform {
 resource "marketo_api_only_role" "r" {
   count       = $n
   name        = "$prefix role \${count.index}"
-  permissions = ["Read-Only Lead"]
+  permissions = $perms
 }
 
 resource "marketo_api_only_user" "u" {
@@ -242,28 +294,78 @@ resource "marketo_api_only_user" "u" {
     workspace_id = 0
   }
 }
+
+resource "marketo_custom_service" "s" {
+  count         = $services
+  display_name  = "$prefix service \${count.index}"
+  api_only_user = marketo_api_only_user.u[count.index].userid
+}
 HCL
+}
+# cycle PREFIX SETTLE: apply, no-change plan, (settled only: a plan touching access),
+# plan -refresh=false and destroy of the chain, with the emulator's window forgotten before each
+# command when SETTLE is 1, else back to back (Marketo's window then spans the commands, each a
+# new provider process with a fresh budget).
+cycle() {
+  local prefix=$1 settled=$2 dir="$work/crud-$1"
+  mkdir -p "$dir"
+  chain "$prefix" > "$dir/main.tf"
   settle
   timed "$prefix:apply" "$dir" apply -auto-approve -input=false -no-color
   [ "$settled" = 1 ] && settle
   timed "$prefix:plan" "$dir" plan -detailed-exitcode -input=false -no-color
+  if [ "$settled" = 1 ]; then
+    settle
+    chain "$prefix" access > "$dir/main.tf"
+    timed "$prefix:plan-access" "$dir" plan -input=false -no-color
+    chain "$prefix" > "$dir/main.tf"
+  fi
   [ "$settled" = 1 ] && settle
   timed "$prefix:plan-norefresh" "$dir" plan -refresh=false -detailed-exitcode -input=false -no-color
   [ "$settled" = 1 ] && settle
   timed "$prefix:destroy" "$dir" destroy -auto-approve -input=false -no-color
   return 0
 }
-say "apply, no-change plan, plan -refresh=false, destroy of $n roles + $n users, each command from a settled window"
+say "apply, no-change plan, plan touching access, plan -refresh=false, destroy of $n roles + $n users + $n services, each command from a settled window"
 cycle settled 1
 say "the same, back to back"
 cycle b2b 0
+# Two applies at once, as two CI jobs against one instance: the machine's call budget (a lock file
+# per instance) keeps them together under Marketo's limit.
+say "two applies at once, each of $n roles + $n users + $n services, then their destroys"
+for side in left right; do mkdir -p "$work/crud-$side"; chain "$side" > "$work/crud-$side/main.tf"; done
+settle
+before=$(log_lines)
+start=$EPOCHREALTIME
+run concurrent-left "$work/crud-left" apply -auto-approve -input=false -no-color &
+left=$!
+run concurrent-right "$work/crud-right" apply -auto-approve -input=false -no-color &
+right=$!
+wait "$left" || fail "the left apply failed"
+wait "$right" || fail "the right apply failed"
+end=$EPOCHREALTIME
+printf '%s\t%s\t%s\n' "concurrent:apply" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')" \
+  "$("$python" "$helpers/calls.py" "$log" $((before + 1)) "$(log_lines)")" >> "$res/steps.tsv"
+settle
+for side in left right; do run "concurrent-destroy-$side" "$work/crud-$side" destroy -auto-approve -input=false -no-color; done
 cut -f 1,2 "$res/steps.tsv" | sed 's/^/  /' >&2
+
+# --- 5. the review of a saved plan (issue 18) --------------------------------------------------
+if [ -x "$root/scripts/bench-review.sh" ]; then
+  say "the review of a saved plan (scripts/bench-review.sh)"
+  "$root/scripts/bench-review.sh" > "$res/review.md" || fail "scripts/bench-review.sh failed"
+fi
+
+busy_after=$(busy)
+say "CPU used by other processes after the measurements: $busy_after of the machine"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   printf 'started\t%s\n' "$started"
   printf 'load_before\t%s\n' "$load_before"
   printf 'load_after\t%s\n' "$load_after"
+  printf 'busy_before\t%s\n' "$busy_before"
+  printf 'busy_after\t%s\n' "$busy_after"
   printf 'terraform\t%s\n' "$tf_version"
   printf 'n\t%s\n' "$n"
   printf 'big\t%s\n' "$big"
