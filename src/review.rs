@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use model::{FORMAT_VERSION, PlanInfo, Resolved, ResolveInfo, Review, Summary, Usage};
+use model::{FORMAT_VERSION, PlanInfo, ResolveInfo, Resolved, Review, Summary, Usage};
 use policy::Condition;
 
 /// The help text of `review --help`.
@@ -199,7 +199,8 @@ pub fn parse_args(args: &[String]) -> Result<Options, ReviewError> {
             help,
         });
     }
-    let input = input.ok_or_else(|| usage("missing PLAN_JSON (`-` reads standard input)".into()))?;
+    let input =
+        input.ok_or_else(|| usage("missing PLAN_JSON (`-` reads standard input)".into()))?;
     if fail_on.contains(&Condition::Lockout) && !resolve && identity.is_none() {
         return Err(usage(
             "--fail-on lockout needs --resolve or --as EMAIL (the provider's own user)".into(),

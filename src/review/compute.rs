@@ -367,7 +367,8 @@ fn role_changes(r: &RoleFact) -> bool {
     match (&r.before, &r.after) {
         (Some(b), Some(a)) => {
             b.id != a.id
-                || b.permissions.as_ref().map(|p| lower_set(p)) != a.permissions.as_ref().map(|p| lower_set(p))
+                || b.permissions.as_ref().map(|p| lower_set(p))
+                    != a.permissions.as_ref().map(|p| lower_set(p))
         }
         _ => true,
     }
@@ -378,7 +379,12 @@ fn lower_set(p: &[String]) -> BTreeSet<String> {
 }
 
 /// Reviews one user; `None` when nothing of its access changes.
-pub fn review_user(s: &Subject, look: &Lookup, facts: &Facts, usage: Option<&Usage>) -> Option<UserReview> {
+pub fn review_user(
+    s: &Subject,
+    look: &Lookup,
+    facts: &Facts,
+    usage: Option<&Usage>,
+) -> Option<UserReview> {
     let before = s.before.clone().unwrap_or_default();
     let before_set: BTreeSet<&Pair> = before.iter().collect();
     let mut pairs = PairChange {
@@ -464,16 +470,22 @@ pub fn grants_after(s: &Subject, look: &Lookup) -> Vec<Grants> {
 /// Reviews the managed roles that change.
 pub fn review_roles(facts: &Facts, subjects: &[Subject], resolved: &Resolved) -> Vec<RoleReview> {
     let mut out = Vec::new();
-    for r in facts.roles.iter().filter(|r| {
-        !matches!(r.action, Action::NoOp | Action::Read)
-    }) {
+    for r in facts
+        .roles
+        .iter()
+        .filter(|r| !matches!(r.action, Action::NoOp | Action::Read))
+    {
         let before_perms = r.before.as_ref().and_then(|s| s.permissions.clone());
         let after_perms = r.after.as_ref().and_then(|s| s.permissions.clone());
         let (added, removed) = match (&before_perms, &after_perms) {
             (b, Some(a)) => {
                 let bs = b.as_deref().map(lower_set).unwrap_or_default();
                 let as_ = lower_set(a);
-                let added = a.iter().filter(|p| !bs.contains(&p.to_lowercase())).cloned().collect();
+                let added = a
+                    .iter()
+                    .filter(|p| !bs.contains(&p.to_lowercase()))
+                    .cloned()
+                    .collect();
                 let removed = b
                     .iter()
                     .flatten()
@@ -540,7 +552,10 @@ pub fn review_roles(facts: &Facts, subjects: &[Subject], resolved: &Resolved) ->
 }
 
 /// Reviews the custom services that change.
-pub fn review_services(facts: &Facts, usage: &dyn Fn(&Shown) -> Option<Usage>) -> Vec<ServiceReview> {
+pub fn review_services(
+    facts: &Facts,
+    usage: &dyn Fn(&Shown) -> Option<Usage>,
+) -> Vec<ServiceReview> {
     let mut out = Vec::new();
     for s in facts
         .services
@@ -550,7 +565,9 @@ pub fn review_services(facts: &Facts, usage: &dyn Fn(&Shown) -> Option<Usage>) -
         let b = s.before.as_ref();
         let a = s.after.as_ref();
         let secret = match (b.and_then(|x| x.stores_secret), a.map(|x| x.stores_secret)) {
-            (Some(true), Some(Some(false))) => Some(("taken-out-of-state", Some(true), Some(false))),
+            (Some(true), Some(Some(false))) => {
+                Some(("taken-out-of-state", Some(true), Some(false)))
+            }
             (Some(false) | None, Some(Some(true))) => {
                 Some(("kept-in-state", b.and_then(|x| x.stores_secret), Some(true)))
             }

@@ -57,7 +57,9 @@ fn number(name: &str, low: u64, high: u64, default: u64) -> Result<u64, EnvError
             .ok()
             .filter(|n| (low..=high).contains(n))
             .ok_or_else(|| {
-                EnvError(format!("{name} must be a whole number from {low} to {high}"))
+                EnvError(format!(
+                    "{name} must be a whole number from {low} to {high}"
+                ))
             }),
     }
 }
@@ -82,7 +84,7 @@ pub fn client_config_from_env() -> Result<ClientConfig, EnvError> {
         }
         (None, None) => {
             return Err(EnvError(
-                "--resolve needs the Marketo instance: set MARKETO_ENDPOINT or MARKETO_MUNCHKIN_ID"
+                "the Marketo instance is not set: set MARKETO_ENDPOINT or MARKETO_MUNCHKIN_ID"
                     .into(),
             ));
         }
@@ -94,12 +96,12 @@ pub fn client_config_from_env() -> Result<ClientConfig, EnvError> {
             &format!("{}/identity", base.as_str().trim_end_matches('/')),
         )?,
     };
-    let client_id = var("MARKETO_CLIENT_ID")
-        .ok_or_else(|| EnvError("--resolve needs MARKETO_CLIENT_ID".into()))?;
+    let client_id =
+        var("MARKETO_CLIENT_ID").ok_or_else(|| EnvError("MARKETO_CLIENT_ID is not set".into()))?;
     let secret = std::env::var("MARKETO_CLIENT_SECRET")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| EnvError("--resolve needs MARKETO_CLIENT_SECRET".into()))?;
+        .ok_or_else(|| EnvError("MARKETO_CLIENT_SECRET is not set".into()))?;
     let mut config = ClientConfig::new(base, identity, client_id, Secret::new(secret));
     config.user_agent = concat!(
         "terraform-provider-marketo/",

@@ -223,7 +223,10 @@ fn pairs(
         let role = if is_sensitive(item.get(attr::ROLE_ID)) {
             RoleRef::Sensitive
         } else {
-            match (is_unknown(mark, attr::ROLE_ID), item.get(attr::ROLE_ID).and_then(id_of)) {
+            match (
+                is_unknown(mark, attr::ROLE_ID),
+                item.get(attr::ROLE_ID).and_then(id_of),
+            ) {
                 (false, Some(id)) => RoleRef::Id(id),
                 _ => {
                     // Which role resource, from the configuration: a block whose role is known
@@ -285,8 +288,9 @@ fn service_side(v: &Value, unknown: &Value) -> ServiceSide {
 fn sides<T>(c: &Change, read: impl Fn(&Value, &Value) -> T) -> (Option<T>, Option<T>) {
     let none = Value::Null;
     let before = (c.action.has_before() && c.before.is_object()).then(|| read(&c.before, &none));
-    let after = (c.action.has_after() && (c.after.is_object() || c.after_unknown == Value::Bool(true)))
-        .then(|| read(&c.after, &c.after_unknown));
+    let after = (c.action.has_after()
+        && (c.after.is_object() || c.after_unknown == Value::Bool(true)))
+    .then(|| read(&c.after, &c.after_unknown));
     (before, after)
 }
 
@@ -363,7 +367,12 @@ fn read_data(ty: &str, values: &Value, facts: &mut Facts) {
     match ty {
         "marketo_role" => role(values, facts),
         "marketo_roles" => {
-            for o in values.get("roles").and_then(Value::as_array).into_iter().flatten() {
+            for o in values
+                .get("roles")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 role(o, facts);
             }
         }

@@ -26,15 +26,15 @@ const ALWAYS_SECRET: [&str; 2] = ["client_secret", "access_token"];
 pub enum PlanError {
     #[error("the input is not JSON ({0}); give the output of `terraform show -json tfplan`")]
     NotJson(String),
-    #[error("the input is not a Terraform plan ({0}); give the output of `terraform show -json tfplan`")]
+    #[error(
+        "the input is not a Terraform plan ({0}); give the output of `terraform show -json tfplan`"
+    )]
     NotAPlan(String),
     #[error(
         "the plan's format_version \"{0}\" is not supported: this review reads plan formats 0.x and 1.x (Terraform 1.0 to 1.15)"
     )]
     Version(String),
-    #[error(
-        "the plan holds no Marketo resource or data source (marketo_*): nothing to review"
-    )]
+    #[error("the plan holds no Marketo resource or data source (marketo_*): nothing to review")]
     NoMarketo,
 }
 
@@ -224,11 +224,7 @@ fn is_ours(ty: &str) -> bool {
 
 /// A version text fit to quote in an error: short and without control characters.
 fn shown_version(v: &str) -> String {
-    let clean: String = v
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(16)
-        .collect();
+    let clean: String = v.chars().filter(|c| !c.is_control()).take(16).collect();
     if v.chars().count() > 16 {
         format!("{clean}…")
     } else {
@@ -240,7 +236,10 @@ fn shown_version(v: &str) -> String {
 fn check_version(v: &str) -> Result<(), PlanError> {
     let major = v.split('.').next().unwrap_or("");
     match major {
-        "0" | "1" if v.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) => {
+        "0" | "1"
+            if v.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) =>
+        {
             Ok(())
         }
         _ => Err(PlanError::Version(shown_version(v))),
@@ -255,7 +254,9 @@ pub fn parse(bytes: &[u8]) -> Result<Plan, PlanError> {
             serde_json::error::Category::Data => {
                 PlanError::NotAPlan(format!("a field of an unexpected type at {at}"))
             }
-            serde_json::error::Category::Eof => PlanError::NotJson(format!("it ends early, at {at}")),
+            serde_json::error::Category::Eof => {
+                PlanError::NotJson(format!("it ends early, at {at}"))
+            }
             _ => PlanError::NotJson(format!("invalid JSON at {at}")),
         }
     })?;
@@ -302,10 +303,7 @@ pub fn parse(bytes: &[u8]) -> Result<Plan, PlanError> {
         });
     }
     let mut data_seen = std::collections::HashSet::new();
-    let states = [
-        raw.prior_state.and_then(|s| s.values),
-        raw.planned_values,
-    ];
+    let states = [raw.prior_state.and_then(|s| s.values), raw.planned_values];
     for values in states.into_iter().flatten() {
         let mut stack: Vec<RawModule> = values.root_module.into_iter().collect();
         while let Some(module) = stack.pop() {
@@ -360,7 +358,10 @@ pub fn parse(bytes: &[u8]) -> Result<Plan, PlanError> {
 fn assignment_refs(prefix: &str, expressions: &Value) -> Vec<AssignmentRefs> {
     use crate::resources::api_only_role::TYPE_NAME as ROLE;
     use crate::resources::api_only_user::attr;
-    let Some(blocks) = expressions.get(attr::ROLE_ASSIGNMENT).and_then(Value::as_array) else {
+    let Some(blocks) = expressions
+        .get(attr::ROLE_ASSIGNMENT)
+        .and_then(Value::as_array)
+    else {
         return Vec::new();
     };
     blocks
@@ -504,7 +505,10 @@ mod tests {
     #[test]
     fn bad_input_is_named_without_its_values() {
         assert!(matches!(parse(b"not json"), Err(PlanError::NotJson(_))));
-        assert!(matches!(parse(b"{\"format_version\": \"1.2\"}"), Err(PlanError::NotAPlan(_))));
+        assert!(matches!(
+            parse(b"{\"format_version\": \"1.2\"}"),
+            Err(PlanError::NotAPlan(_))
+        ));
         assert!(matches!(
             parse(b"{\"format_version\": \"3.0\", \"planned_values\": {}}"),
             Err(PlanError::Version(_))
@@ -513,7 +517,8 @@ mod tests {
             .unwrap_err();
         assert!(!e.to_string().contains("secret-value-9"), "{e}");
         assert_eq!(
-            parse(b"{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {}}}").unwrap_err(),
+            parse(b"{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {}}}")
+                .unwrap_err(),
             PlanError::NoMarketo
         );
     }

@@ -75,7 +75,11 @@ pub fn lockout(identity: &str, subjects: &[Subject], look: &Lookup) -> Lockout {
         ),
         Some(s) => match judge(&grants_after(s, look)) {
             Access::Keeps => ("keeps", Vec::new(), Vec::new()),
-            Access::Loses(m) => ("loses", m.iter().map(|p| p.to_string()).collect(), Vec::new()),
+            Access::Loses(m) => (
+                "loses",
+                m.iter().map(|p| p.to_string()).collect(),
+                Vec::new(),
+            ),
             Access::Unknown(why) => ("unknown", Vec::new(), why),
         },
     };

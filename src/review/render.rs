@@ -56,11 +56,7 @@ fn workspace(w: &WorkspaceName) -> String {
 }
 
 fn list(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| md(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| md(n)).collect::<Vec<_>>().join(", ")
 }
 
 fn action_words(a: Action) -> &'static str {
@@ -210,10 +206,20 @@ fn user_section(o: &mut String, u: &UserReview) {
     if !u.pairs.gained.is_empty() || !u.pairs.lost.is_empty() {
         let _ = writeln!(o, "| | role | workspace |\n|---|---|---|");
         for p in &u.pairs.gained {
-            let _ = writeln!(o, "| ➕ **granted** | {} | {} |", role(&p.role), workspace(&p.workspace));
+            let _ = writeln!(
+                o,
+                "| ➕ **granted** | {} | {} |",
+                role(&p.role),
+                workspace(&p.workspace)
+            );
         }
         for p in &u.pairs.lost {
-            let _ = writeln!(o, "| ➖ **revoked** | {} | {} |", role(&p.role), workspace(&p.workspace));
+            let _ = writeln!(
+                o,
+                "| ➖ **revoked** | {} | {} |",
+                role(&p.role),
+                workspace(&p.workspace)
+            );
         }
         o.push('\n');
     }
@@ -243,7 +249,11 @@ fn user_section(o: &mut String, u: &UserReview) {
         let text = match e.change {
             "set" => format!("expiry set to {}", shown(&e.after)),
             "removed" => format!("expiry removed (was {})", shown(&e.before)),
-            _ => format!("expiry moved from {} to {}", shown(&e.before), shown(&e.after)),
+            _ => format!(
+                "expiry moved from {} to {}",
+                shown(&e.before),
+                shown(&e.after)
+            ),
         };
         let _ = writeln!(o, "- ⏱ {text}");
     }
@@ -255,16 +265,29 @@ fn user_section(o: &mut String, u: &UserReview) {
 
 fn role_section(o: &mut String, r: &RoleReview) {
     let id = r.id.map(|i| format!(" ({i})")).unwrap_or_default();
-    let _ = writeln!(o, "#### {}{id}: {}\n", shown(&r.name), action_words(r.action));
+    let _ = writeln!(
+        o,
+        "#### {}{id}: {}\n",
+        shown(&r.name),
+        action_words(r.action)
+    );
     let _ = writeln!(o, "`{}`\n", r.address.replace('`', "'"));
     if let Some(old) = &r.renamed_from {
         let _ = writeln!(o, "- renamed from {}", shown(old));
     }
     if !r.permissions.added.is_empty() {
-        let _ = writeln!(o, "- ➕ **Permissions added:** {}", list(&r.permissions.added));
+        let _ = writeln!(
+            o,
+            "- ➕ **Permissions added:** {}",
+            list(&r.permissions.added)
+        );
     }
     if !r.permissions.removed.is_empty() {
-        let _ = writeln!(o, "- ➖ **Permissions removed:** {}", list(&r.permissions.removed));
+        let _ = writeln!(
+            o,
+            "- ➖ **Permissions removed:** {}",
+            list(&r.permissions.removed)
+        );
     }
     if r.permissions.after.is_none() && !matches!(r.action, Action::Delete | Action::Forget) {
         let _ = writeln!(o, "- ❔ Its permissions are known only after apply.");
@@ -290,7 +313,12 @@ fn role_section(o: &mut String, r: &RoleReview) {
 }
 
 fn service_section(o: &mut String, s: &ServiceReview) {
-    let _ = writeln!(o, "#### {}: {}\n", shown(&s.display_name), action_words(s.action));
+    let _ = writeln!(
+        o,
+        "#### {}: {}\n",
+        shown(&s.display_name),
+        action_words(s.action)
+    );
     let _ = writeln!(o, "`{}`\n", s.address.replace('`', "'"));
     match (&s.owner.before, &s.owner.after) {
         (Some(b), Some(a)) if b != a => {
