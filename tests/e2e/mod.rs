@@ -16,6 +16,7 @@ mod provider;
 mod query;
 mod quickstart;
 mod real_instance;
+mod review;
 mod role;
 mod secrets;
 mod service;
