@@ -364,3 +364,89 @@ async fn a_real_plan_reviewed_by_name_with_exit_codes_and_resolve() {
     assert!(proxy.refused_calls() > 0);
     assert_eq!(v["policy"]["lockout"]["verdict"], "unknown");
 }
+
+/// The blocks of a kind (```` ```shell ````, ```` ```markdown ````) of the guide.
+fn guide_blocks(kind: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guides/access-review-in-ci.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_end() == format!("```{kind}") => current = Some(String::new()),
+            None => {}
+            Some(_) if line.trim_end() == "```" => out.extend(current.take()),
+            Some(s) => {
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The guide's commands (GitHub Actions and Atlantis) on its example change, through a shell,
+/// produce the Markdown the guide shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guide_commands_produce_the_guide_markdown() {
+    let emu = support::emulator().await;
+    let tf = Terraform::new(&emu);
+    let hcl = support::guide_snippets("access-review-in-ci");
+    assert_eq!(hcl.len(), 2);
+    tf.config(&hcl[0]);
+    tf.apply();
+    tf.config(&hcl[1]);
+    let shown = guide_blocks("markdown");
+    assert_eq!(shown.len(), 1);
+    // A PATH with `terraform` (the core under test) and `terraform-provider-marketo`.
+    let bin = tf.dir().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(support::terraform::binary(), bin.join("terraform")).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_terraform-provider-marketo"),
+        bin.join("terraform-provider-marketo"),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let summary = tf.dir().join("summary.md");
+    let scripts = guide_blocks("shell");
+    assert_eq!(scripts.len(), 2);
+    for (i, script) in scripts.iter().enumerate() {
+        std::fs::write(&summary, "").unwrap();
+        let out = Command::new("sh")
+            .args(["-e", "-c", script])
+            .current_dir(tf.dir())
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("TF_CLI_CONFIG_FILE", tf.dir().join("terraformrc"))
+            .env("TMPDIR", tf.dir().join("tmp"))
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("MARKETO_ENDPOINT", emu.base_url())
+            .env("MARKETO_CLIENT_ID", emu.client_id())
+            .env("MARKETO_CLIENT_SECRET", emu.client_secret())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "guide script {i} failed:\n{script}\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let produced = if i == 0 {
+            std::fs::read_to_string(&summary).unwrap()
+        } else {
+            stdout.into_owned()
+        };
+        // The job summary holds the review alone; the Atlantis comment follows the plan's output.
+        assert!(
+            produced.starts_with(&shown[0]) || (i == 1 && produced.contains(&shown[0])),
+            "the guide's Markdown:\n{}\nwhat the commands print:\n{produced}",
+            shown[0]
+        );
+    }
+}
