@@ -426,10 +426,8 @@ pub fn config_address(address: &str) -> String {
 /// nothing).
 fn strip(value: &mut Value, marker: &Value) {
     match marker {
-        Value::Bool(true) => {
-            if !value.is_null() {
-                *value = Value::String(SENSITIVE.into());
-            }
+        Value::Bool(true) if !value.is_null() => {
+            *value = Value::String(SENSITIVE.into());
         }
         Value::Object(marks) => {
             if let Value::Object(fields) = value {
