@@ -12,6 +12,7 @@ pub mod ephemeral_resources;
 pub mod provider;
 pub mod registry;
 pub mod resources;
+pub mod review;
 
 use std::sync::Arc;
 

@@ -17,6 +17,7 @@ mod provider;
 mod query;
 mod quickstart;
 mod real_instance;
+mod review;
 mod role;
 mod secrets;
 mod service;
