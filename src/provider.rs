@@ -256,21 +256,10 @@ impl Provider for MarketoProvider {
             Err(d) => return d,
         };
         let mut diags = Diagnostics::new();
-        let Some(settings) = resolve(&model, &mut diags) else {
+        let Some((mut config, named)) = client_config(&model, &mut diags) else {
             return diags;
         };
-        if diags.has_errors() {
-            return diags;
-        }
-        let endpoint = settings.endpoint.clone();
-        let mut config = ClientConfig::new(
-            settings.endpoint,
-            settings.identity_endpoint,
-            settings.client_id,
-            settings.client_secret,
-        );
-        settings::apply_numbers(&model, &mut config, &mut diags);
-        config.extra_roots = settings::trust_roots(&model, &mut diags);
+        let endpoint = config.endpoint.clone();
         match settings::adopt_existing(&model) {
             Ok(adopt) => self.shared.set_adopt_existing(adopt),
             Err(d) => diags.push(d),
@@ -301,11 +290,44 @@ impl Provider for MarketoProvider {
             .authenticate()
             .await
         {
-            diags.push(settings::login_error(&e, &endpoint, &settings.named));
+            diags.push(settings::login_error(&e, &endpoint, &named));
             return diags;
         }
         self.shared.set_client(client);
         diags
+    }
+}
+
+/// The Marketo client's configuration from the provider block `model` (and, for what it leaves
+/// unset, the environment), with where the endpoint came from; `None` when a setting is missing or
+/// wrong (then `diags` says which).
+fn client_config(
+    model: &ProviderModel,
+    diags: &mut Diagnostics,
+) -> Option<(ClientConfig, settings::Named)> {
+    let settings = resolve(model, diags)?;
+    if diags.has_errors() {
+        return None;
+    }
+    let mut config = ClientConfig::new(
+        settings.endpoint,
+        settings.identity_endpoint,
+        settings.client_id,
+        settings.client_secret,
+    );
+    settings::apply_numbers(model, &mut config, diags);
+    config.extra_roots = settings::trust_roots(model, diags);
+    (!diags.has_errors()).then_some((config, settings.named))
+}
+
+/// The client configuration the provider would use with no provider block: every setting from
+/// its `MARKETO_*` environment variable, checked as `configure` checks it. For tools beside the
+/// plugin that talk to the same instance (`review --resolve`).
+pub fn client_config_from_environment() -> Result<ClientConfig, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    match client_config(&ProviderModel::default(), &mut diags) {
+        Some((config, _)) => Ok(config),
+        None => Err(diags),
     }
 }
 
