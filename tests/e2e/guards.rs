@@ -82,7 +82,7 @@ fn bootstrapped(emu: &EmulatorHandle) -> Terraform {
 fn permissions_of(emu: &EmulatorHandle, name: &str) -> Vec<String> {
     let s = emu.snapshot();
     let role = s.roles.iter().find(|r| r.name == name).expect("the role");
-    role.permissions.iter().cloned().collect()
+    role.permissions.to_vec()
 }
 
 fn assert_refused(out: &str, needles: &[&str]) {
