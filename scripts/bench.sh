@@ -50,7 +50,8 @@ busy() {
     split(a, x, " "); split(b, y, " "); total = 0; idle = 0
     for (i = 2; i <= 11; i++) { total += y[i] - x[i] }
     idle = (y[5] - x[5]) + (y[6] - x[6])
-    printf "%.2f", total > 0 ? 1 - idle / total : 0 }'
+    share = 0; if (total > 0) share = 1 - idle / total
+    printf "%.2f", share }'
 }
 
 say "building the release binaries (cargo build --release)"
@@ -61,7 +62,10 @@ cargo build --release --quiet --workspace --bins --manifest-path "$root/Cargo.to
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/marketo-bench.XXXXXX")
 res="$work/results"
-mkdir -p "$res"
+mkdir -p "$res" "$work/tmp"
+# The provider processes' shared call budget (a lock file per instance) lives in TMPDIR: the
+# bench's own, so that `settle` can forget it with the emulator's window.
+export TMPDIR="$work/tmp"
 emu_pid=
 cleanup() {
   if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; wait "$emu_pid" 2>/dev/null || true; fi
@@ -260,6 +264,7 @@ settle() {
   curl -fsS -X POST -H 'Content-Type: application/json' \
     -d '{"rateLimit": "100/20", "concurrency": 10, "dailyQuota": 50000}' \
     "$url/_emulator/limits.json" > /dev/null || fail "could not reset the emulator's limits"
+  rm -f "$TMPDIR"/marketo-call-budget-*.lock
 }
 # chain PREFIX [ACCESS]: the configuration of N roles, N users each holding its role, and N
 # services each owned by its user. With ACCESS, the same with role 0's permissions changed and the
