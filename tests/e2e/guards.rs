@@ -534,6 +534,46 @@ output "client_secret" {{
         &out,
         &["Replacing the API-only user \"terraform@example.com\""],
     );
+
+    // Another integration's user, in use (the Usage API is published): replacing it is flagged
+    // (as an error in error mode: a replacement Terraform decides alone shows no warning).
+    admin
+        .invite_user(&support::api_user(
+            "crm-sync@example.com",
+            "CRM",
+            "Sync",
+            &[(role, 0)],
+        ))
+        .await
+        .expect("another integration's user");
+    let last = seed_usage(&emu).await;
+    let other = r#"
+resource "marketo_api_only_user" "crm" {
+  email      = "crm-sync@example.com"
+  first_name = "CRM"
+  last_name  = "Sync"
+  role_assignment {
+    role_id      = ROLE
+    workspace_id = 0
+  }
+}
+"#
+    .replace("ROLE", &role.to_string());
+    tf.config(&format!("{}{other}", user(role)));
+    tf.import("marketo_api_only_user.crm", "crm-sync@example.com");
+    tf.set_env("MARKETO_IN_USE_CHECK", "error");
+    let out = tf
+        .fails(&["plan", "-no-color", "-replace=marketo_api_only_user.crm"])
+        .flat();
+    assert!(
+        out.contains(&format!(
+            "crm-sync@example.com made 4,210 API calls in the last 7 days, most recently on {last}"
+        )),
+        "{out}"
+    );
+    // One call to an endpoint this instance lacks: the look at role 2's permissions, which is how
+    // the provider learnt that it could not check them (the warning above).
+    assert_eq!(proxy.refused_calls(), 1);
 }
 
 /// The guide "Reviewing changes": the change refused through the integration's own credentials
