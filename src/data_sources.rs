@@ -1,6 +1,9 @@
 //! Data sources: read-only lookups of what a Marketo instance holds. Each file holds one data
 //! source; this module holds what they share (the "exactly one of" rule and the "not found,
 //! here is what exists" diagnostic).
+//!
+//! They are registered in `crate::registry`. May live here: data sources and what two of them
+//! share. May not: a resource, an adapter (`crate::adapters`), a Marketo rule (`crate::checks`).
 
 pub mod api_only_user;
 pub mod api_usage;

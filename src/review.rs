@@ -20,7 +20,6 @@ pub mod policy;
 pub mod render;
 pub mod resolve;
 
-use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -332,15 +331,7 @@ pub fn review_main(args: &[String], out: &mut dyn Write) -> Result<bool, ReviewE
     drop(bytes);
     let (resolved, info) = if opts.resolve {
         let facts = facts::gather(&plan);
-        let managed: BTreeSet<String> = facts
-            .users
-            .iter()
-            .flat_map(|u| [u.before.as_ref(), u.after.as_ref()])
-            .flatten()
-            .flat_map(|s| [s.email.known(), s.userid.known()])
-            .flatten()
-            .map(str::to_lowercase)
-            .collect();
+        let managed = facts.managed_users();
         let r = resolve::resolve(resolve::Needs::of(&facts), &managed)?;
         let info = ResolveInfo {
             calls: r.calls,

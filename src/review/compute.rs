@@ -329,15 +329,7 @@ pub fn subjects(facts: &Facts, resolved: &Resolved) -> Vec<Subject> {
             }
         })
         .collect();
-    let managed: BTreeSet<String> = facts
-        .users
-        .iter()
-        .flat_map(|u| [u.before.as_ref(), u.after.as_ref()])
-        .flatten()
-        .flat_map(|s| [s.email.known(), s.userid.known()])
-        .flatten()
-        .map(str::to_lowercase)
-        .collect();
+    let managed = facts.managed_users();
     for (email, pairs) in &resolved.unmanaged {
         if managed.contains(&email.to_lowercase()) {
             continue;

@@ -2,7 +2,7 @@
 //! the change, and the names and permissions the data sources read. Attribute names come from
 //! the resources' `attr::*`; a value known only after apply or marked sensitive stays so.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -120,6 +120,20 @@ pub struct Facts {
     pub role_permissions: HashMap<i64, Vec<String>>,
     /// Workspace names read by data sources, by id.
     pub workspace_names: HashMap<i64, String>,
+}
+
+impl Facts {
+    /// The emails and userids of the users the plan manages, before or after, in lower case.
+    pub fn managed_users(&self) -> BTreeSet<String> {
+        self.users
+            .iter()
+            .flat_map(|u| [u.before.as_ref(), u.after.as_ref()])
+            .flatten()
+            .flat_map(|s| [s.email.known(), s.userid.known()])
+            .flatten()
+            .map(str::to_lowercase)
+            .collect()
+    }
 }
 
 fn is_unknown(unknown: &Value, key: &str) -> bool {

@@ -271,13 +271,8 @@ async fn expected_usage(emu: &EmulatorHandle, today: chrono::NaiveDate) -> (Valu
 async fn api_usage_shows_the_days_as_marketo_counted_them() {
     let emu = support::emulator().await;
     let client = support::client(&emu);
-    let today = client.usage_today().await.expect("usage today").date;
-    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a Marketo day");
-    let day = |back: u64| {
-        (today - chrono::Days::new(back))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
+    let day = support::usage_days(&emu).await;
+    let today = chrono::NaiveDate::parse_from_str(&day(0), "%Y-%m-%d").expect("a Marketo day");
     // Two past days, two API users each, with errors; then a few real calls today.
     let seeded = reqwest::Client::new()
         .post(format!("{}/_emulator/usage.json", emu.base_url()))

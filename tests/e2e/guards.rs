@@ -45,13 +45,21 @@ resource "marketo_custom_service" "tf" {{
   display_name  = "Terraform"
   api_only_user = marketo_api_only_user.tf.userid
 }}
+{}"#,
+        outputs("tf")
+    )
+}
 
+/// The credentials of `marketo_custom_service.<name>`, as outputs.
+fn outputs(name: &str) -> String {
+    format!(
+        r#"
 output "client_id" {{
-  value = marketo_custom_service.tf.client_id
+  value = marketo_custom_service.{name}.client_id
 }}
 
 output "client_secret" {{
-  value     = marketo_custom_service.tf.client_secret
+  value     = marketo_custom_service.{name}.client_secret
   sensitive = true
 }}
 "#
@@ -260,13 +268,7 @@ resource "marketo_api_only_user" "crm2" {
 /// ago. Answers the most recent day.
 async fn seed_usage(emu: &EmulatorHandle) -> String {
     let client = support::client(emu);
-    let today = client.usage_today().await.expect("usage today").date;
-    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a Marketo day");
-    let day = |back: u64| {
-        (today - chrono::Days::new(back))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
+    let day = support::usage_days(emu).await;
     let seeded = reqwest::Client::new()
         .post(format!("{}/_emulator/usage.json", emu.base_url()))
         .json(&serde_json::json!({"days": [
@@ -474,16 +476,8 @@ resource "marketo_custom_service" "tf" {{
   display_name  = "Terraform"
   api_only_user = marketo_api_only_user.tf.userid
 }}
-
-output "client_id" {{
-  value = marketo_custom_service.tf.client_id
-}}
-
-output "client_secret" {{
-  value     = marketo_custom_service.tf.client_secret
-  sensitive = true
-}}
-"#
+{}"#,
+        outputs("tf")
     ));
     boot.apply();
     let proxy = support::published_only::start(emu.base_url()).await;
@@ -594,16 +588,7 @@ async fn the_guides_safe_way_applies_through_another_integration() {
         .replace("  provider    = marketo.admin\n", "")
         .replace("  provider   = marketo.admin\n", "")
         .replace("  provider      = marketo.admin\n", "");
-    let outputs = r#"
-output "client_id" {
-  value = marketo_custom_service.terraform.client_id
-}
-
-output "client_secret" {
-  value     = marketo_custom_service.terraform.client_secret
-  sensitive = true
-}
-"#;
+    let outputs = outputs("terraform");
     tf.set_env("TF_VAR_admin_client_id", emu.client_id());
     tf.set_env("TF_VAR_admin_client_secret", emu.client_secret());
     tf.config(&format!("{boot}{outputs}"));

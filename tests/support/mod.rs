@@ -38,6 +38,18 @@ pub fn client(emu: &EmulatorHandle) -> marketo_client::Client {
     Client::new(config).expect("client")
 }
 
+/// Marketo's days (`YYYY-MM-DD`, US Central) counted back from today as `emu` counts them: the
+/// function gives the day `back` days before today, for seeding its Usage API.
+pub async fn usage_days(emu: &EmulatorHandle) -> impl Fn(u64) -> String {
+    let today = client(emu).usage_today().await.expect("usage today").date;
+    let today = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("a Marketo day");
+    move |back| {
+        (today - chrono::Days::new(back))
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+}
+
 /// An invitation of an API-only user named `first last`, holding each (role id, workspace id) of
 /// `pairs`, with no userid, expiry or reason: a user "made by hand" in a test's set-up.
 pub fn api_user(
