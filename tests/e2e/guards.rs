@@ -387,8 +387,9 @@ async fn names_planned_twice_and_an_owner_who_is_not_api_only_are_refused_at_pla
     emu.accept_invite("ui-user@example.com")
         .expect("the UI user accepts the invitation");
     let tf = Terraform::new(&emu);
-    tf.config(
-        r#"resource "marketo_api_only_role" "a" {
+    let cases = [
+        (
+            r#"resource "marketo_api_only_role" "a" {
   name        = "Same Name"
   permissions = ["Read-Only Lead"]
 }
@@ -398,14 +399,10 @@ resource "marketo_api_only_role" "b" {
   permissions = ["Read-Only Lead"]
 }
 "#,
-    );
-    let out = tf.fails(&["plan", "-no-color"]).flat();
-    assert!(
-        out.contains("Two roles in this plan have the same name"),
-        "{out}"
-    );
-    tf.config(
-        r#"resource "marketo_custom_service" "a" {
+            "Two roles in this plan have the same name",
+        ),
+        (
+            r#"resource "marketo_custom_service" "a" {
   display_name  = "Twice"
   api_only_user = "emulator-api@emulator.invalid"
 }
@@ -415,25 +412,23 @@ resource "marketo_custom_service" "b" {
   api_only_user = "emulator-api@emulator.invalid"
 }
 "#,
-    );
-    let out = tf.fails(&["plan", "-no-color"]).flat();
-    assert!(
-        out.contains("Two custom services in this plan have the same name"),
-        "{out}"
-    );
-    tf.config(
-        r#"resource "marketo_custom_service" "ui" {
+            "Two custom services in this plan have the same name",
+        ),
+        (
+            r#"resource "marketo_custom_service" "ui" {
   display_name  = "UI Owned"
   api_only_user = "ui-user@example.com"
 }
 "#,
-    );
-    let out = tf.fails(&["plan", "-no-color"]).flat();
-    assert!(
-        out.contains("The service's owner is not an API-only user"),
-        "{out}"
-    );
-    assert!(out.contains("on main.tf line"), "{out}");
+            "The service's owner is not an API-only user",
+        ),
+    ];
+    for (hcl, refusal) in cases {
+        tf.config(hcl);
+        let out = tf.fails(&["plan", "-no-color"]).flat();
+        assert!(out.contains(refusal), "{out}");
+        assert!(out.contains("on main.tf line"), "{out}");
+    }
     let s = emu.snapshot();
     assert!(
         !s.roles
