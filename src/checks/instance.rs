@@ -18,7 +18,7 @@ use crate::checks::values as checks;
 use crate::common::planned::Claimant;
 use crate::common::{Got, Lists, Shared};
 use marketo_client::{Client, Role, Service, Workspace};
-use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics};
+use tfplugin6::{AttributePath, Context, Diagnostic, Diagnostics, Value};
 
 /// One `role_assignment` block with known ids: its position among the blocks (as validate counts
 /// them), its role id and its workspace id.
@@ -272,16 +272,18 @@ impl UniqueName {
 /// A role or service planned with a name that another object planned in this process already
 /// has, as Marketo compares names (regardless of case): the second create would be refused
 /// half-way through the apply. `own_id` is the object's id (an update, or the create half of a
-/// replacement), `None` for a new object.
+/// replacement), `None` for a new object, which is then known by its `config` (see
+/// `common::planned`).
 pub fn check_planned_once(
     shared: &Shared,
     kind: UniqueName,
     name: &str,
     own_id: Option<i64>,
+    config: Value,
 ) -> Diagnostics {
     let claimant = match own_id {
         Some(id) => Claimant::Existing(id),
-        None => shared.planned.new_object(),
+        None => Claimant::New(config),
     };
     let (what, attr, type_name) = kind.words();
     match shared

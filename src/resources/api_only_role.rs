@@ -287,8 +287,13 @@ impl CrudResource for ApiOnlyRole {
         }
         let mut diags = match new_name(plan) {
             Some((name, own_id)) => {
-                let twice =
-                    instance::check_planned_once(&self.shared, UniqueName::Role, name, own_id);
+                let twice = instance::check_planned_once(
+                    &self.shared,
+                    UniqueName::Role,
+                    name,
+                    own_id,
+                    tfplugin6::model::to_value(plan.config).unwrap_or_default(),
+                );
                 if twice.has_errors() {
                     return twice;
                 }

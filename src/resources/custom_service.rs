@@ -246,8 +246,13 @@ impl CrudResource for CustomService {
         }
         let mut diags = match new_display_name(plan) {
             Some((name, own_id)) => {
-                let twice =
-                    instance::check_planned_once(&self.shared, UniqueName::Service, name, own_id);
+                let twice = instance::check_planned_once(
+                    &self.shared,
+                    UniqueName::Service,
+                    name,
+                    own_id,
+                    tfplugin6::model::to_value(plan.config).unwrap_or_default(),
+                );
                 if twice.has_errors() {
                     return twice;
                 }
