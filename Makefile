@@ -65,9 +65,9 @@ install: ## build a release binary and install it for this host into the implied
 	  mkdir -p $$d && install -m 0755 target/release/terraform-provider-marketo $$d/terraform-provider-marketo_v$(VERSION) && echo "installed into $$d"
 
 .PHONY: release
-release: ## five platforms (static Linux, macOS, Windows): zips, manifest, SHA256SUMS (+ .sig with GPG_FINGERPRINT) in dist/
+release: ## five platforms (static Linux, macOS, Windows): provider zips, manifest, SHA256SUMS (+ .sig with GPG_FINGERPRINT), and the emulator's zips + sums, in dist/
 	scripts/release.sh
 
 .PHONY: release-check
-release-check: tools ## build the release, terraform init + providers lock from a filesystem mirror, apply the quickstart
+release-check: tools ## build the release, terraform init + providers lock from a filesystem mirror, apply the quickstart against the zipped emulator
 	scripts/release-check.sh

@@ -5,11 +5,15 @@
 #   2. lays the zips out as a packed filesystem mirror and runs a real `terraform init` from it
 #      (Terraform 1.15.5, no dev_overrides, no other source reachable);
 #   3. `terraform providers lock` for every built platform from that mirror;
-#   4. applies examples/quickstart against marketo-emulator with the provider Terraform unpacked from
-#      the linux_amd64 zip, logs in with the credentials it made, plans clean and destroys.
+#   4. checks the emulator's zips (marketo-emulator_<version>_*.zip, their own SHA256SUMS, static on
+#      Linux) and that the provider's SHA256SUMS names none of them;
+#   5. applies examples/quickstart against the marketo-emulator unpacked from the linux_amd64 emulator
+#      zip (started with the example module's fixture) with the provider Terraform unpacked from the
+#      linux_amd64 provider zip, logs in with the credentials it made, plans clean and destroys.
 #
-# --host: only the host's platform (what `make test` runs: one static build, the mirror install and the
-# quickstart); the five-platform build is for `make release-check`.
+# --host: only the host's platform and no emulator release (what `make test` runs: one static build,
+# the mirror install and the quickstart against the debug emulator); the five-platform build, the
+# emulator's zips included, is for `make release-check` (PLATFORMS="linux_amd64 ..." limits it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,11 +30,14 @@ host_platform() {
   echo "${os}_${arch}"
 }
 
+emu=marketo-emulator
+with_emulator=1
 if [ "${1:-}" = --host ]; then
   platforms=("$(host_platform)")
   work=$root/target/release-check-host
+  with_emulator=0
 else
-  platforms=("${all[@]}")
+  platforms=(${PLATFORMS:-${all[*]}})   # PLATFORMS="linux_amd64" for a quicker check of one
   work=$root/target/release-check
 fi
 case "${platforms[0]}" in linux_*) ;; *) echo "release-check: runs on Linux (the emulator and Terraform here are Linux builds)" >&2; exit 2 ;; esac
@@ -50,7 +57,7 @@ if [ -z "${GPG_FINGERPRINT:-}" ] && command -v gpg >/dev/null; then
   GPG_FINGERPRINT=$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
   export GPG_FINGERPRINT
 fi
-DIST="$dist" PLATFORMS="${platforms[*]}" scripts/release.sh
+EMULATOR=$with_emulator DIST="$dist" PLATFORMS="${platforms[*]}" scripts/release.sh
 
 echo "== checking dist/"
 (cd "$dist" && sha256sum --quiet -c "${name}_${version}_SHA256SUMS")
@@ -93,6 +100,37 @@ PY
   echo "   $p: $(stat -c %s "$work/unzipped-$p/$inner") bytes, $described"
 done
 
+if [ "$with_emulator" = 1 ]; then
+  echo "== the emulator's zips"
+  grep -q "$emu" "$dist/${name}_${version}_SHA256SUMS" &&
+    { echo "release-check: the provider's SHA256SUMS names emulator files" >&2; exit 1; }
+  (cd "$dist" && sha256sum --quiet -c "${emu}_${version}_SHA256SUMS")
+  n=$(wc -l < "$dist/${emu}_${version}_SHA256SUMS")
+  [ "$n" -eq "${#platforms[@]}" ] || { echo "release-check: the emulator's SHA256SUMS has $n lines, want ${#platforms[@]}" >&2; exit 1; }
+  for p in "${platforms[@]}"; do
+    inner=$emu
+    [[ $p == windows_* ]] && inner="$inner.exe"
+    python3 - "$dist/${emu}_${version}_${p}.zip" "$inner" "$work/emulator-$p" <<'PY'
+import os, sys, zipfile
+zip_path, inner, out = sys.argv[1:]
+with zipfile.ZipFile(zip_path) as z:
+    if z.namelist() != [inner]:
+        sys.exit(f"{zip_path} holds {z.namelist()}, want exactly [{inner!r}]")
+    if (z.getinfo(inner).external_attr >> 16) & 0o777 != 0o755:
+        sys.exit(f"{inner} in {zip_path} is not mode 0755")
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, inner)
+    with open(path, "wb") as f:
+        f.write(z.read(inner))
+    os.chmod(path, 0o755)
+PY
+    kind=$(python3 scripts/binary-kind.py "$work/emulator-$p/$inner")
+    case "$p" in linux_*) expect="${p/_/ } static" ;; *) expect="${p/_/ }" ;; esac
+    [ "$kind" = "$expect" ] || { echo "release-check: the $p emulator is \"$kind\", want \"$expect\"" >&2; exit 1; }
+    echo "   $p: $emu, $(stat -c %s "$work/emulator-$p/$inner") bytes, $kind"
+  done
+fi
+
 echo "== filesystem mirror"
 mirror=$work/mirror
 mkdir -p "$mirror/registry.terraform.io/$ns/marketo"
@@ -133,10 +171,22 @@ echo "   .terraform.lock.hcl holds $hashes h1 hashes, one per platform"
 "$tf" -chdir="$qs" init -input=false -no-color >"$work/init2.log" || { cat "$work/init2.log" >&2; exit 1; }
 
 echo "== quickstart against marketo-emulator with the released binary"
-cargo build --quiet -p marketo-emulator --bin marketo-emulator
+if [ "$with_emulator" = 1 ]; then
+  # The emulator a module author downloads: the linux_amd64 zip's, with the example module's fixture.
+  emu_bin=$work/emulator-$run_platform/$emu
+  emu_args=(--fixture examples/modules/integration/tests/fixture.json)
+  got=$("$emu_bin" --version)
+  [ "$got" = "$emu $version" ] || { echo "release-check: $emu --version says \"$got\", want \"$emu $version\"" >&2; exit 1; }
+  "$emu_bin" --check "${emu_args[@]}" >/dev/null
+  echo "   $emu from the $run_platform zip: --version says $got; the example module's fixture is good"
+else
+  cargo build --quiet -p marketo-emulator --bin marketo-emulator
+  emu_bin=target/debug/marketo-emulator
+  emu_args=()
+fi
 emu_out=$work/emulator.out
 : >"$emu_out"   # exists before the background start, which opens it in its own time
-target/debug/marketo-emulator --listen 127.0.0.1:0 --client-id rc-admin --client-secret rc-admin-secret \
+"$emu_bin" --listen 127.0.0.1:0 --client-id rc-admin --client-secret rc-admin-secret ${emu_args[@]+"${emu_args[@]}"} \
   >"$emu_out" 2>"$work/emulator.err" &
 emu_pid=$!
 trap 'kill $emu_pid 2>/dev/null || true' EXIT

@@ -7,6 +7,11 @@
 #   terraform-provider-marketo_<version>_SHA256SUMS        sums of every zip and the manifest
 #   terraform-provider-marketo_<version>_SHA256SUMS.sig    a detached GPG signature, when GPG_FINGERPRINT
 #                                                          names a secret key in the keyring
+# and, separately, marketo-emulator for module authors who test offline (no Rust needed):
+#   marketo-emulator_<version>_<os>_<arch>.zip             the binary marketo-emulator (.exe on Windows)
+#   marketo-emulator_<version>_SHA256SUMS                  sums of the emulator's zips only
+# The provider's SHA256SUMS lists the provider's zips and manifest only, as a registry expects.
+# EMULATOR=0 leaves the emulator out.
 # Linux builds link musl statically; every target is cross-compiled with cargo-zigbuild and Zig
 # (scripts/install-cross.sh puts both into .tools/). TLS is rustls + ring: no OpenSSL anywhere.
 #
@@ -42,6 +47,25 @@ rm -f "$dist/${name}_${version}_"*
 # A fixed time for every zip entry, so that the same binary always gives the same zip and sum.
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 315532800)}
 
+# write_zip ZIP BINARY NAME: one entry NAME, mode 0755, at the fixed time.
+write_zip() {
+  python3 - "$1" "$2" "$3" "$epoch" <<'PY'
+import sys, time, zipfile
+out, src, inner, epoch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+stamp = time.gmtime(max(epoch, 315532800))[:6]   # zip dates start in 1980
+info = zipfile.ZipInfo(inner, date_time=stamp)
+info.external_attr = 0o100755 << 16               # a regular file, rwxr-xr-x
+info.create_system = 3                             # Unix, so that the mode is honoured
+info.compress_type = zipfile.ZIP_DEFLATED
+with open(src, "rb") as f, zipfile.ZipFile(out, "w") as z:
+    z.writestr(info, f.read(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+PY
+}
+
+emu=marketo-emulator
+with_emulator=${EMULATOR:-1}
+[ "$with_emulator" = 0 ] || rm -f "$dist/${emu}_${version}_"*
+
 failed=()
 for p in "${platforms[@]}"; do
   t=$(target_of "$p")
@@ -63,19 +87,28 @@ for p in "${platforms[@]}"; do
   inner="${name}_v${version}"
   [[ $p == windows_* ]] && inner="$inner.exe"
   zip="$dist/${name}_${version}_${p}.zip"
-  python3 - "$zip" "$bin" "$inner" "$epoch" <<'PY'
-import sys, time, zipfile
-out, src, inner, epoch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-stamp = time.gmtime(max(epoch, 315532800))[:6]   # zip dates start in 1980
-info = zipfile.ZipInfo(inner, date_time=stamp)
-info.external_attr = 0o100755 << 16               # a regular file, rwxr-xr-x
-info.create_system = 3                             # Unix, so that the mode is honoured
-info.compress_type = zipfile.ZIP_DEFLATED
-with open(src, "rb") as f, zipfile.ZipFile(out, "w") as z:
-    z.writestr(info, f.read(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-PY
+  write_zip "$zip" "$bin" "$inner"
   printf '   %s: %s bytes (%s), %s, built in %ss\n' "$p" "$(stat -c %s "$bin")" "$(stat -c %s "$zip") zipped" \
     "$(python3 scripts/binary-kind.py "$bin")" "$(( $(date +%s) - start ))"
+  [ "$with_emulator" = 0 ] && continue
+  # The emulator: its own cargo invocation, so that the provider's build is exactly what it was.
+  start=$(date +%s)
+  log=$(mktemp)
+  if ! cargo zigbuild --release --locked --target "$t" -p "$emu" --bin "$emu" >"$log" 2>&1; then
+    echo "release: the emulator for $p did not build; the end of its log:" >&2
+    tail -n 25 "$log" >&2
+    failed+=("$p (emulator)")
+    rm -f "$log"
+    continue
+  fi
+  rm -f "$log"
+  ebin="target/$t/release/$emu"
+  einner=$emu
+  [[ $p == windows_* ]] && { ebin=$ebin.exe; einner=$einner.exe; }
+  ezip="$dist/${emu}_${version}_${p}.zip"
+  write_zip "$ezip" "$ebin" "$einner"
+  printf '   %s: %s bytes (%s), %s, built in %ss\n' "$p emulator" "$(stat -c %s "$ebin")" "$(stat -c %s "$ezip") zipped" \
+    "$(python3 scripts/binary-kind.py "$ebin")" "$(( $(date +%s) - start ))"
 done
 
 manifest="$dist/${name}_${version}_manifest.json"
@@ -89,8 +122,15 @@ if [ -n "${GPG_FINGERPRINT:-}" ]; then
 else
   echo "NOTE: $(basename "$sums") is UNSIGNED: set GPG_FINGERPRINT to the key to sign it with (a registry requires a signature)"
 fi
+if [ "$with_emulator" != 0 ] && compgen -G "$dist/${emu}_${version}_*.zip" >/dev/null; then
+  esums="$dist/${emu}_${version}_SHA256SUMS"
+  (cd "$dist" && sha256sum "${emu}_${version}_"*.zip) > "$esums"
+  if [ -n "${GPG_FINGERPRINT:-}" ]; then
+    gpg --batch --yes --local-user "$GPG_FINGERPRINT" --output "$esums.sig" --detach-sign "$esums"
+  fi
+fi
 echo "== dist/"
-(cd "$dist" && ls -l "${name}_${version}_"*)
+(cd "$dist" && ls -l "${name}_${version}_"* && { [ "$with_emulator" = 0 ] || ls -l "${emu}_${version}_"*; })
 if [ ${#failed[@]} -gt 0 ]; then
   echo "release: these platforms did not build: ${failed[*]}" >&2
   exit 1

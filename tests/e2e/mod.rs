@@ -13,6 +13,7 @@ mod guards;
 mod guides;
 mod identity;
 mod interrupt;
+mod modules;
 mod provider;
 mod query;
 mod quickstart;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::fixture::Fixture;
+
 /// Client ID of the seeded admin service when none is configured.
 pub const DEFAULT_CLIENT_ID: &str = "emulator-admin-client";
 /// Client secret of the seeded admin service when none is configured.
@@ -122,6 +124,9 @@ pub struct Config {
     pub log_file: Option<PathBuf>,
     /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
     pub tls: Option<TlsFiles>,
+    /// Workspaces, roles, users and services a new instance starts with (with a state file: only
+    /// when the file does not exist yet; it is checked either way). See the README's "Fixtures".
+    pub fixture: Option<Fixture>,
 }
 
 /// The PEM files of an HTTPS emulator.
@@ -148,6 +153,7 @@ impl Default for Config {
             ims: false,
             log_file: None,
             tls: None,
+            fixture: None,
         }
     }
 }

@@ -54,6 +54,9 @@ pub enum Error {
     /// The TLS certificate or key could not be used.
     #[error("cannot serve HTTPS: {0}")]
     Tls(String),
+    /// The fixture cannot be used; nothing of it was applied and the instance did not start.
+    #[error(transparent)]
+    Fixture(#[from] crate::fixture::FixtureError),
     /// There is no pending invitation for this user id.
     #[error("no pending invitation for user '{0}'")]
     NoPendingInvite(String),

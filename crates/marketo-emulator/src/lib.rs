@@ -4,7 +4,8 @@
 //! Usage API operations (`/rest/v1/stats/...`, counting every API call per day and API user), plus the
 //! role and LaunchPoint custom-service endpoints this project defines (see
 //! `docs/guides/admin-endpoints.md`), with Marketo's limits, seeded fault injection and optional
-//! durable state. The provider's tests start it
+//! durable state, and fixtures ([`Fixture`]) that seed an instance with named workspaces, roles, users
+//! and services. The provider's tests start it
 //! in-process with [`Emulator::start`]; the `marketo-emulator` binary wraps the same library.
 //!
 //! ```no_run
@@ -29,6 +30,7 @@ mod calendar;
 mod config;
 mod error;
 mod faults;
+mod fixture;
 mod http;
 mod limits;
 mod log;
@@ -47,6 +49,7 @@ pub use config::{
     RateLimitParseError, TlsFiles,
 };
 pub use error::Error;
+pub use fixture::{FIXTURE_FORMAT_VERSION, Fixture, FixtureError};
 pub use model::{
     ADMIN_ROLE_ID, ADMIN_SERVICE_ID, ADMIN_USER_ID, ADMIN_USERID, RoleAssignment, Snapshot,
     SnapshotInvite, SnapshotRole, SnapshotService, SnapshotUser, SnapshotWorkspace,

@@ -8,20 +8,31 @@ use std::time::Duration;
 
 use clap::Parser;
 use marketo_emulator::{
-    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, Faults, Limits, RateLimit, TlsFiles,
+    Config, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, Faults, Fixture, FixtureError,
+    Limits, RateLimit, TlsFiles,
 };
 
 /// A stateful stand-in for a Marketo Engage instance's Identity, User Management, role and LaunchPoint
-/// service endpoints. See emulator/README.md.
+/// service endpoints. See crates/marketo-emulator/README.md.
+///
+/// Exit status: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when it cannot start (a bad fixture, a
+/// corrupt state file, a port in use), 2 for a bad command line.
 #[derive(Debug, Parser)]
 #[command(name = "marketo-emulator", version)]
 struct Cli {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "HOST:PORT")]
-    listen: SocketAddr,
+    /// Address to listen on; port 0 picks a free port (required unless --check).
+    #[arg(long, value_name = "HOST:PORT", required_unless_present = "check")]
+    listen: Option<SocketAddr>,
     /// Keep the state in this file across restarts (every acknowledged write is on disk first).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Start with the workspaces, roles, users and services of this JSON fixture (with --state: only
+    /// when the state file does not exist yet; the fixture is checked either way).
+    #[arg(long, value_name = "FILE")]
+    fixture: Option<PathBuf>,
+    /// Check the fixture (and the rest of the command line) and exit without listening.
+    #[arg(long, requires = "fixture")]
+    check: bool,
     /// Client ID of the seeded admin service [default: emulator-admin-client].
     #[arg(long, value_name = "ID", requires = "client_secret")]
     client_id: Option<String>,
@@ -70,7 +81,12 @@ struct Cli {
 }
 
 impl Cli {
-    fn config(self) -> Config {
+    fn config(self) -> Result<Config, FixtureError> {
+        let fixture = self
+            .fixture
+            .as_deref()
+            .map(Fixture::from_file)
+            .transpose()?;
         let limits = if self.no_limits {
             Limits::NONE
         } else {
@@ -81,7 +97,7 @@ impl Cli {
             }
         };
         let mut config = Config {
-            listen: self.listen,
+            listen: self.listen.unwrap_or(Config::default().listen),
             state_file: self.state,
             client_id: self
                 .client_id
@@ -100,10 +116,11 @@ impl Cli {
                 (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
                 _ => None,
             },
+            fixture,
             ..Config::default()
         };
         config.set_limits(limits);
-        config
+        Ok(config)
     }
 }
 
@@ -132,7 +149,32 @@ async fn stop_signal() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let handle = match Emulator::start(cli.config()).await {
+    let check = cli.check;
+    let config = match cli.config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("marketo-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(fixture) = &config.fixture {
+        if let Err(e) = fixture.check(&config.client_id) {
+            eprintln!("marketo-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+        if check {
+            println!("marketo-emulator: fixture {} is good", fixture.origin());
+            return ExitCode::SUCCESS;
+        }
+        if let Some(state) = config.state_file.as_ref().filter(|p| p.exists()) {
+            eprintln!(
+                "marketo-emulator: {} exists, so it is loaded as it is and fixture {} is not applied (remove the file to start afresh from the fixture)",
+                state.display(),
+                fixture.origin()
+            );
+        }
+    }
+    let handle = match Emulator::start(config).await {
         Ok(h) => h,
         Err(e) => {
             eprintln!("marketo-emulator: {e}");

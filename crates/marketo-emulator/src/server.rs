@@ -53,13 +53,19 @@ pub struct EmulatorHandle {
 #[error("connection dropped on purpose (fault injection)")]
 struct Dropped;
 
+/// A new instance's state: the seed, plus the fixture if there is one (all of it or nothing).
+fn new_state(config: &Config) -> Result<State, Error> {
+    let now = Utc::now();
+    let seed = State::seed(&config.client_id, &config.client_secret, now);
+    match &config.fixture {
+        Some(fixture) => Ok(fixture.apply(&seed, now)?),
+        None => Ok(seed),
+    }
+}
+
 fn initial_state(config: &Config) -> Result<State, Error> {
     let Some(path) = &config.state_file else {
-        return Ok(State::seed(
-            &config.client_id,
-            &config.client_secret,
-            Utc::now(),
-        ));
+        return new_state(config);
     };
     let write_err = |source| Error::StateWrite {
         path: path.clone(),
@@ -67,6 +73,11 @@ fn initial_state(config: &Config) -> Result<State, Error> {
     };
     match persist::load(path)? {
         Some(mut state) => {
+            // A fixture is checked even when the file exists (and is then not applied): a broken
+            // one is refused the same way every time.
+            if let Some(fixture) = &config.fixture {
+                fixture.check(&config.client_id)?;
+            }
             // The configured admin credentials always belong to the seeded admin service, if it still
             // exists.
             if let Some(svc) = state.services.get_mut(&ADMIN_SERVICE_ID)
@@ -79,7 +90,7 @@ fn initial_state(config: &Config) -> Result<State, Error> {
             Ok(state)
         }
         None => {
-            let state = State::seed(&config.client_id, &config.client_secret, Utc::now());
+            let state = new_state(config)?;
             persist::save(path, &state).map_err(write_err)?;
             Ok(state)
         }

@@ -6,6 +6,7 @@ mod contract;
 
 mod admin;
 mod faults;
+mod fixture;
 mod identity;
 mod limits;
 mod no_panic;
