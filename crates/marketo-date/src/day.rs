@@ -46,3 +46,10 @@ pub fn next_reset(now: DateTime<Utc>) -> DateTime<Utc> {
         .map(|midnight| midnight.and_utc() - offset)
         .unwrap_or(now + TimeDelta::days(1))
 }
+
+/// The current time, read from the operating system's clock through `std`. chrono's own `clock`
+/// feature is used nowhere in the workspace: on macOS it links the CoreFoundation framework
+/// (through iana-time-zone), which a cross-build without Apple's SDK cannot link.
+pub fn now_utc() -> DateTime<Utc> {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
+}

@@ -30,7 +30,7 @@ mod day;
 mod error;
 mod parse;
 
-pub use day::{marketo_day, next_reset};
+pub use day::{marketo_day, next_reset, now_utc};
 pub use error::DateError;
 
 use std::fmt;

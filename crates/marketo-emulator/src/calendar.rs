@@ -2,9 +2,9 @@
 //! time, the calendar of the daily quota), by `marketo_date::marketo_day`, the one rule shared with
 //! the client.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 /// The Marketo day it is now.
 pub(crate) fn today() -> NaiveDate {
-    marketo_date::marketo_day(Utc::now())
+    marketo_date::marketo_day(marketo_date::now_utc())
 }

@@ -57,8 +57,8 @@ impl Fixture {
     /// Checks that the fixture applies to a new instance whose admin service has `client_id`
     /// (`--client-id`), without starting one.
     pub fn check(&self, client_id: &str) -> Result<(), FixtureError> {
-        let base = State::seed(client_id, "-", Utc::now());
-        self.apply(&base, Utc::now()).map(|_| ())
+        let base = State::seed(client_id, "-", marketo_date::now_utc());
+        self.apply(&base, marketo_date::now_utc()).map(|_| ())
     }
 
     /// `base` with everything of the fixture added, or the first fault; `base` is left as it was.

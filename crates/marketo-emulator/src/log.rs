@@ -64,7 +64,7 @@ impl RequestLog {
         latency: Duration,
     ) {
         let line = Line {
-            ts: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ts: marketo_date::now_utc().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             method,
             path,
             status,

@@ -589,7 +589,7 @@ mod tests {
 
     #[test]
     fn seed_is_consistent() {
-        let s = State::seed("id", "secret", Utc::now());
+        let s = State::seed("id", "secret", marketo_date::now_utc());
         assert!(s.check().is_ok());
         assert!(access_api_permissions().contains(&UM_PERMISSION));
         assert!(s.permissions_of(ADMIN_USER_ID).contains(UM_PERMISSION));

@@ -74,7 +74,6 @@ pub(crate) fn save(path: &Path, state: &State) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
 
     #[test]
     fn round_trip_and_corruption() {
@@ -84,7 +83,7 @@ mod tests {
         };
         let path = dir.path().join("state.json");
         assert!(matches!(load(&path), Ok(None)));
-        let s = State::seed("id", "secret", Utc::now());
+        let s = State::seed("id", "secret", marketo_date::now_utc());
         assert!(save(&path, &s).is_ok());
         let back = load(&path);
         assert!(matches!(&back, Ok(Some(b)) if b.users.len() == 1 && b.services.len() == 1));
@@ -100,7 +99,7 @@ mod tests {
             panic!("no temp dir");
         };
         let path = dir.path().join("state.json");
-        let mut s = State::seed("id", "secret", Utc::now());
+        let mut s = State::seed("id", "secret", marketo_date::now_utc());
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
         s.usage.count_call(today, "a@b.com");
         let mut v = serde_json::to_value(&s).unwrap();
@@ -125,7 +124,7 @@ mod tests {
             panic!("no temp dir");
         };
         let path = dir.path().join("state.json");
-        let mut s = State::seed("id", "secret", Utc::now());
+        let mut s = State::seed("id", "secret", marketo_date::now_utc());
         s.version = 1;
         for role in s.roles.values_mut() {
             role.permissions.remove(crate::model::USERS_PERMISSION);

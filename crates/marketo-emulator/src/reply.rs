@@ -140,7 +140,7 @@ pub(crate) struct RestEnvelope<T> {
 
 /// A request id in Marketo's style: `<hex>#<hex>`, different for every answer.
 fn request_id() -> String {
-    let millis = chrono::Utc::now().timestamp_millis();
+    let millis = marketo_date::now_utc().timestamp_millis();
     format!("{:04x}#{millis:x}", rand::random::<u16>())
 }
 

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::Request;
-use chrono::Utc;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -55,7 +54,7 @@ struct Dropped;
 
 /// A new instance's state: the seed, plus the fixture if there is one (all of it or nothing).
 fn new_state(config: &Config) -> Result<State, Error> {
-    let now = Utc::now();
+    let now = marketo_date::now_utc();
     let seed = State::seed(&config.client_id, &config.client_secret, now);
     match &config.fixture {
         Some(fixture) => Ok(fixture.apply(&seed, now)?),
@@ -250,7 +249,7 @@ impl EmulatorHandle {
 
     /// Accepts a pending invitation, as the invited person clicking the link would.
     pub fn accept_invite(&self, userid: &str) -> Result<(), Error> {
-        let now = Utc::now();
+        let now = marketo_date::now_utc();
         self.app
             .write(|s| ops::accept(s, userid, now))
             .map_err(|e| {

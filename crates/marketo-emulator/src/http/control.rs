@@ -7,7 +7,6 @@ use axum::extract::Request;
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::Response;
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -72,7 +71,7 @@ pub(super) async fn control(app: &App, req: Request) -> Result<Response, ApiErro
     match (action, s.as_slice()) {
         (0, _) => Ok(reply::ok(&app.read(State::snapshot))),
         (1, ["users", userid, _]) => {
-            let now = Utc::now();
+            let now = marketo_date::now_utc();
             app.write(|st| ops::accept(st, userid, now))?;
             Ok(reply::ok_true())
         }

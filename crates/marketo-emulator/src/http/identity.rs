@@ -6,7 +6,6 @@ use std::time::Instant;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
 use serde_json::Value;
 
 use super::app::App;
@@ -106,7 +105,7 @@ pub(super) async fn identity(app: &App, req: Request) -> Response {
     };
     let issued = lock(&app.tokens).issue(service_id, client_id, app.token_ttl, Instant::now());
     if issued.fresh {
-        let now = Utc::now();
+        let now = marketo_date::now_utc();
         let saved = app.write(|s| {
             if let Some(u) = s.users.get_mut(&owner) {
                 u.last_login_at = Some(now);

@@ -12,7 +12,6 @@ use axum::extract::{Request, State as AxumState};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use chrono::Utc;
 use serde_json::Value;
 
 use crate::faults::Fault;
@@ -356,7 +355,7 @@ fn execute(
     query: Option<&str>,
     body: Value,
 ) -> Result<Response, ApiError> {
-    let now = Utc::now();
+    let now = marketo_date::now_utc();
     match route {
         Route::AllUsers => users::all_users(app, query),
         Route::Invite => users::invite(app, body, now),

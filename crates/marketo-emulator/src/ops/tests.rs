@@ -2,7 +2,7 @@ use super::users::{InviteReq, PairReq};
 use super::*;
 
 fn state() -> State {
-    State::seed("id", "secret", Utc::now())
+    State::seed("id", "secret", marketo_date::now_utc())
 }
 
 fn invite_req(email: &str, api_only: bool) -> InviteReq {
@@ -24,7 +24,7 @@ fn invite_req(email: &str, api_only: bool) -> InviteReq {
 #[test]
 fn invite_then_conflict() {
     let mut s = state();
-    let now = Utc::now();
+    let now = marketo_date::now_utc();
     assert!(invite(&mut s, invite_req("a@b.com", true), false, now).is_ok());
     let err = invite(&mut s, invite_req("A@B.com", true), false, now).err();
     assert_eq!(err.map(|e| e.code), Some(1017));
@@ -37,14 +37,28 @@ fn invite_then_conflict() {
 #[test]
 fn ims_generates_userids() {
     let mut s = state();
-    assert!(invite(&mut s, invite_req("a@b.com", true), true, Utc::now()).is_ok());
+    assert!(
+        invite(
+            &mut s,
+            invite_req("a@b.com", true),
+            true,
+            marketo_date::now_utc()
+        )
+        .is_ok()
+    );
     let u = s
         .users
         .values()
         .find(|u| u.email == "a@b.com")
         .map(|u| u.userid.clone());
     assert!(u.is_some_and(|u| u.ends_with("@adobe.com") && u.len() == 36 + 10));
-    let err = invite(&mut s, invite_req("c@b.com", false), true, Utc::now()).err();
+    let err = invite(
+        &mut s,
+        invite_req("c@b.com", false),
+        true,
+        marketo_date::now_utc(),
+    )
+    .err();
     assert_eq!(err.map(|e| e.code), Some(709));
 }
 
