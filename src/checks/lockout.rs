@@ -109,8 +109,8 @@ fn unchecked(why: &[String], what: &str) -> Diagnostics {
     .into_diagnostics()
 }
 
-/// The provider's userid, when it can be learnt (`None` for an unconfigured provider; a failure
-/// is a warning).
+/// The provider's userid; when it cannot be learnt, the warning that says this change went
+/// unchecked.
 async fn me(shared: &Shared, client: &Client) -> Result<String, Diagnostics> {
     shared
         .whoami
