@@ -31,16 +31,34 @@ resource "marketo_api_only_role" "reader" {{
   permissions = ["Read-Only Lead"]
 }}
 
-resource "marketo_api_only_user" "tf" {{
+{}{}"#,
+        own_user(&format!("marketo_api_only_role.{role}.id")),
+        own_service()
+    )
+}
+
+/// The provider's own user, `marketo_api_only_user.tf`, holding `role` (an expression) in
+/// workspace 0.
+fn own_user(role: &str) -> String {
+    format!(
+        r#"resource "marketo_api_only_user" "tf" {{
   email      = "terraform@example.com"
   first_name = "Terraform"
   last_name  = "Integration"
   role_assignment {{
-    role_id      = marketo_api_only_role.{role}.id
+    role_id      = {role}
     workspace_id = 0
   }}
 }}
+"#
+    )
+}
 
+/// The provider's own service, `marketo_custom_service.tf`, owned by `own_user`'s user, with
+/// its credentials as outputs.
+fn own_service() -> String {
+    format!(
+        r#"
 resource "marketo_custom_service" "tf" {{
   display_name  = "Terraform"
   api_only_user = marketo_api_only_user.tf.userid
@@ -456,24 +474,7 @@ async fn on_a_published_only_instance_users_pairs_and_usage_are_checked() {
     let role = made.role.id;
     // The bootstrap, by hand: the provider's user and its service.
     let boot = Terraform::new(&emu);
-    boot.config(&format!(
-        r#"resource "marketo_api_only_user" "tf" {{
-  email      = "terraform@example.com"
-  first_name = "Terraform"
-  last_name  = "Integration"
-  role_assignment {{
-    role_id      = {role}
-    workspace_id = 0
-  }}
-}}
-
-resource "marketo_custom_service" "tf" {{
-  display_name  = "Terraform"
-  api_only_user = marketo_api_only_user.tf.userid
-}}
-{}"#,
-        outputs("tf")
-    ));
+    boot.config(&format!("{}{}", own_user(&role.to_string()), own_service()));
     boot.apply();
     let proxy = support::published_only::start(emu.base_url()).await;
     // The user alone, managed through the published API with its own service's credentials.
@@ -484,20 +485,7 @@ resource "marketo_custom_service" "tf" {{
         "MARKETO_CLIENT_SECRET",
         &text(&boot.output("client_secret")),
     );
-    let user = |role: i64| {
-        format!(
-            r#"resource "marketo_api_only_user" "tf" {{
-  email      = "terraform@example.com"
-  first_name = "Terraform"
-  last_name  = "Integration"
-  role_assignment {{
-    role_id      = {role}
-    workspace_id = 0
-  }}
-}}
-"#
-        )
-    };
+    let user = |role: i64| own_user(&role.to_string());
     tf.config(&user(role));
     tf.import("marketo_api_only_user.tf", "terraform@example.com");
     tf.assert_no_changes();
