@@ -2,10 +2,22 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
 /// Locks a mutex, recovering the data if another thread panicked while holding it (the emulator's
 /// critical sections never leave the data half-changed, so the value is still consistent).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A new client secret: 32 letters and digits, the shape of the secrets Marketo gives.
+pub(crate) fn random_secret() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }
 
 /// Compares two secrets without stopping at the first difference.

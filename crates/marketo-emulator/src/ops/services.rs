@@ -1,8 +1,6 @@
 //! LaunchPoint custom services.
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
-use rand::distr::Alphanumeric;
 use serde::Deserialize;
 
 use super::{
@@ -11,6 +9,7 @@ use super::{
 use crate::api::{self, ServiceOut};
 use crate::model::{ServiceRec, State, UserStatus};
 use crate::reply::ApiError;
+use crate::util::random_secret;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,14 +46,6 @@ fn service_id(s: &State, raw: &str) -> Result<i32, ApiError> {
         .ok()
         .filter(|id| s.services.contains_key(id))
         .ok_or_else(|| ApiError::not_found(format!("Service '{raw}' not found")))
-}
-
-fn random_secret() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(32)
-        .map(char::from)
-        .collect()
 }
 
 pub(crate) fn services(s: &State, p: Page) -> Vec<ServiceOut> {
