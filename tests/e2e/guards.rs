@@ -94,14 +94,20 @@ fn bootstrapped(emu: &EmulatorHandle) -> Terraform {
     let mut tf = Terraform::new(emu);
     tf.config(&integration(ACCESS, "tf"));
     tf.apply();
-    let (id, secret) = (
-        text(&tf.output("client_id")),
-        text(&tf.output("client_secret")),
-    );
-    tf.set_env("MARKETO_CLIENT_ID", &id);
-    tf.set_env("MARKETO_CLIENT_SECRET", &secret);
+    for (key, value) in own_credentials(&tf) {
+        tf.set_env(key, &value);
+    }
     tf.assert_no_changes();
     tf
+}
+
+/// The provider settings that act as the integration `tf` applied: its service's credentials,
+/// read from the outputs `outputs` writes.
+fn own_credentials(tf: &Terraform) -> [(&'static str, String); 2] {
+    [
+        ("MARKETO_CLIENT_ID", text(&tf.output("client_id"))),
+        ("MARKETO_CLIENT_SECRET", text(&tf.output("client_secret"))),
+    ]
 }
 
 /// The permissions of the role named `name`, as the emulator holds them.
@@ -480,11 +486,9 @@ async fn on_a_published_only_instance_users_pairs_and_usage_are_checked() {
     // The user alone, managed through the published API with its own service's credentials.
     let mut tf = Terraform::new(&emu);
     tf.set_env("MARKETO_ENDPOINT", &proxy.base_url());
-    tf.set_env("MARKETO_CLIENT_ID", &text(&boot.output("client_id")));
-    tf.set_env(
-        "MARKETO_CLIENT_SECRET",
-        &text(&boot.output("client_secret")),
-    );
+    for (key, value) in own_credentials(&boot) {
+        tf.set_env(key, &value);
+    }
     let user = |role: i64| own_user(&role.to_string());
     tf.config(&user(role));
     tf.import("marketo_api_only_user.tf", "terraform@example.com");
@@ -576,13 +580,10 @@ async fn the_guides_safe_way_applies_through_another_integration() {
     tf.set_env("TF_VAR_admin_client_secret", emu.client_secret());
     tf.config(&format!("{boot}{outputs}"));
     tf.apply();
-    let (id, secret) = (
-        text(&tf.output("client_id")),
-        text(&tf.output("client_secret")),
-    );
     // Managed with its own credentials, the change is refused...
-    tf.set_env("MARKETO_CLIENT_ID", &id);
-    tf.set_env("MARKETO_CLIENT_SECRET", &secret);
+    for (key, value) in own_credentials(&tf) {
+        tf.set_env(key, &value);
+    }
     let own = boot.replace(
         r#"permissions = ["Access User Management Api", "Access Users", "Read-Only Lead"]"#,
         r#"permissions = ["Access Users", "Read-Only Lead"]"#,
